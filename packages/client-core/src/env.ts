@@ -1,0 +1,13 @@
+/** Reads an environment variable where one exists (Node, Bun, Deno with permission); `undefined` elsewhere. */
+export function readEnv(name: string): string | undefined {
+  const g = globalThis as {
+    process?: { env?: Record<string, string | undefined> };
+    Deno?: { env?: { get?: (key: string) => string | undefined } };
+  };
+  try {
+    const value = g.process?.env?.[name] ?? g.Deno?.env?.get?.(name);
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * @org/client-core — the runtime shared by the generated API clients: retries with backoff,
+ * per-attempt timeouts, cancellation, typed errors, credential redaction.
+ * @packageDocumentation
+ */
+export { APIPromise } from "./api-promise.js";
+export {
+  type AuthContext,
+  type CoreClient,
+  createCoreClient,
+  type OperationCaller,
+  type ProviderDefinition,
+  type UnwrapContext,
+} from "./client.js";
+export { readEnv } from "./env.js";
+export {
+  AbortError,
+  ApiError,
+  type ApiErrorInit,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  ConnectionError,
+  defineProviderError,
+  InternalServerError,
+  InvalidParamsError,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionDeniedError,
+  type ProviderErrorClass,
+  RateLimitError,
+  TimeoutError,
+  UnprocessableEntityError,
+} from "./errors.js";
+export type { Logger, LogLevel } from "./logger.js";
+export type {
+  ClientOptions,
+  OperationMeta,
+  OperationParams,
+  RequestOptions,
+  SuccessBody,
+  WithResponse,
+} from "./types.js";

@@ -1,0 +1,59 @@
+/** Safe construction of request paths and checks on the base URL. */
+import { InvalidParamsError } from "./errors.js";
+
+/**
+ * Percent-encodes one path segment so that no value can change the path: `/`, `?`, `#`, `%`
+ * are encoded, and the dot segments `.` and `..` (which URL parsers collapse) are encoded too.
+ */
+export function encodePathSegment(value: string): string {
+  if (value === "." || value === "..") return value.replace(/\./g, "%2E");
+  return encodeURIComponent(value);
+}
+
+const PATH_PARAM = /\{([^{}]+)\}/g;
+
+/**
+ * Fills `{name}` templates in `path` from `params`, each value encoded as one segment.
+ * Uses a replacer function, so `$&`-style patterns in values are inserted literally.
+ */
+export function fillPath(path: string, params: Record<string, unknown> | undefined): string {
+  return path.replace(PATH_PARAM, (_match, name: string) => {
+    const value = params?.[name];
+    if (value === undefined || value === null || value === "") {
+      throw new InvalidParamsError({ message: `missing required path parameter "${name}"` });
+    }
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
+      throw new InvalidParamsError({ message: `path parameter "${name}" must be a string or a number` });
+    }
+    return encodePathSegment(String(value));
+  });
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/** Whether a host name is this machine (credentials may go there over plain http). */
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.test(hostname) || hostname.endsWith(".localhost");
+}
+
+/**
+ * Validates the base URL: it must be absolute http(s); credentials over plain `http://` are
+ * refused unless the host is loopback or the user opted in.
+ */
+export function checkBaseUrl(baseUrl: string, sendsCredentials: boolean, allowInsecureHttp: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new InvalidParamsError({ message: `baseUrl is not an absolute URL: ${JSON.stringify(baseUrl)}` });
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new InvalidParamsError({ message: `baseUrl must be http(s), got ${url.protocol}` });
+  }
+  if (url.protocol === "http:" && sendsCredentials && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
+    throw new InvalidParamsError({
+      message: `refusing to send credentials over plain http to ${url.host}; use https or set allowInsecureHttp: true`,
+    });
+  }
+  return baseUrl.replace(/\/+$/, "");
+}

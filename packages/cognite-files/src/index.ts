@@ -1,0 +1,43 @@
+/**
+ * Typed client for the Cognite Data Fusion Files API, generated from `specs/cognite/openapi.yaml`.
+ * @packageDocumentation
+ */
+export {
+  AbortError,
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  type ClientOptions,
+  ConflictError,
+  ConnectionError,
+  InternalServerError,
+  InvalidParamsError,
+  InvalidResponseError,
+  type Logger,
+  type LogLevel,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  type RequestOptions,
+  TimeoutError,
+  UnprocessableEntityError,
+  type WithResponse,
+} from "@org/client-core";
+export type { CogniteToken } from "./auth.js";
+export { CHUNK_SIZE } from "./batch.js";
+export {
+  type CogniteClient,
+  type CogniteClientOptions,
+  type CogniteFiles,
+  createCogniteClient,
+  type RetrieveMultipleParams,
+  toDate,
+} from "./client.js";
+export { CogniteApiError, type CogniteErrorFields } from "./errors.js";
+export type { components, operations, paths } from "./generated/schema.js";
+export { type FileIdentifier, MAX_ID } from "./validate.js";
+export { VERSION } from "./version.js";
+
+import type { components } from "./generated/schema.js";
+/** The metadata of a file. Timestamps are epoch milliseconds. */
+export type FileMetadata = components["schemas"]["FileMetadata"];

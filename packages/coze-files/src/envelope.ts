@@ -1,0 +1,66 @@
+/** Coze's response envelope `{code, msg, data, detail: {logid}}`: unwrapping and error mapping. */
+import type { ApiErrorInit, UnwrapContext } from "@org/client-core";
+import { InvalidResponseError } from "@org/client-core";
+
+interface Envelope {
+  code: number;
+  msg?: string;
+  data?: unknown;
+  detail?: { logid?: string };
+}
+
+function isEnvelope(body: unknown): body is Envelope {
+  return typeof body === "object" && body !== null && typeof (body as Envelope).code === "number";
+}
+
+const logidOf = (body: Envelope): string | undefined =>
+  typeof body.detail?.logid === "string" && body.detail.logid !== "" ? body.detail.logid : undefined;
+
+/**
+ * Returns `data` of a successful envelope. A non-zero `code` (even in an HTTP 200) becomes a
+ * `CozeApiError` with the real HTTP status; a body that is not an envelope, or one without
+ * `data`, becomes an `InvalidResponseError`.
+ */
+export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
+  const { response } = context;
+  if (!isEnvelope(body)) {
+    throw context.error({
+      status: response.status,
+      message: `${response.status}: response is not a Coze envelope {code, msg, data}`,
+      requestId: context.requestId,
+      body,
+    });
+  }
+  const requestId = logidOf(body) ?? context.requestId;
+  if (body.code !== 0) {
+    throw context.error({
+      status: response.status,
+      code: body.code,
+      message: `Coze error ${body.code}: ${body.msg || "no message"}`,
+      requestId,
+      body,
+      fields: { msg: body.msg },
+    });
+  }
+  if (body.data === undefined || body.data === null) {
+    throw new InvalidResponseError({
+      status: response.status,
+      message: `${response.status}: Coze envelope has code 0 but no data`,
+      requestId,
+      body,
+      provider: "coze",
+    });
+  }
+  return body.data;
+}
+
+/** Maps an HTTP error whose body is a Coze envelope. */
+export function mapCozeError(_status: number, body: unknown): Partial<ApiErrorInit> | undefined {
+  if (!isEnvelope(body)) return undefined;
+  return {
+    code: body.code,
+    message: body.msg || undefined,
+    requestId: logidOf(body),
+    fields: { msg: body.msg },
+  } as Partial<ApiErrorInit>;
+}

@@ -1,0 +1,63 @@
+import { type ClientOptions, type CoreClient, createCoreClient, InvalidParamsError, readEnv } from "@org/client-core";
+import { mapWooshpayError } from "./errors.js";
+import { createResources, type Resources } from "./generated/operations.js";
+import type { paths } from "./generated/schema.js";
+import { VERSION } from "./version.js";
+
+/** Wooshpay's test environment; the default. Use `sk_test_` keys. */
+export const WOOSHPAY_TEST_BASE_URL = "https://apitest.wooshpay.com";
+/** Wooshpay's live environment. Use `sk_live_` keys. */
+export const WOOSHPAY_LIVE_BASE_URL = "https://api.wooshpay.com";
+
+/** Options of {@link createWooshpayClient}. */
+export interface WooshpayClientOptions extends ClientOptions {
+  /** Secret key (`sk_test_…` or `sk_live_…`), sent as the HTTP Basic username. Default: `WOOSHPAY_API_KEY`. */
+  apiKey?: string;
+  /** Default {@link WOOSHPAY_TEST_BASE_URL}; {@link WOOSHPAY_LIVE_BASE_URL} for live traffic. */
+  baseUrl?: string;
+}
+
+/** The Wooshpay Files client. */
+export interface WooshpayClient extends Resources {
+  /** The typed openapi-fetch client for anything else (no retries). */
+  readonly raw: CoreClient<paths>["raw"];
+}
+
+/**
+ * Creates a Wooshpay Files client.
+ * @example
+ * const wooshpay = createWooshpayClient({ apiKey: process.env.WOOSHPAY_API_KEY });
+ * const file = await wooshpay.files.retrieve({ id: "file_123" });
+ */
+export function createWooshpayClient(options: WooshpayClientOptions = {}): WooshpayClient {
+  const apiKey = options.apiKey ?? readEnv("WOOSHPAY_API_KEY");
+  if (typeof apiKey !== "string" || apiKey === "") {
+    throw new InvalidParamsError({ message: "Wooshpay: no API key; pass { apiKey } or set WOOSHPAY_API_KEY" });
+  }
+  const authorization = `Basic ${btoa(`${apiKey}:`)}`;
+  const core = createCoreClient<paths>(
+    {
+      packageName: "@org/wooshpay-files",
+      packageVersion: VERSION,
+      errorBrand: "wooshpay",
+      defaultBaseUrl: WOOSHPAY_TEST_BASE_URL,
+      requestIdHeaders: ["request-id", "x-request-id"],
+      authenticate: () => ({ Authorization: authorization }),
+      secrets: () => [apiKey, authorization.slice("Basic ".length)],
+      mapError: mapWooshpayError,
+    },
+    options,
+  );
+  const host = new URL(core.baseUrl).host;
+  if (apiKey.startsWith("sk_live_") && host === new URL(WOOSHPAY_TEST_BASE_URL).host) {
+    core.log.warn("a live key (sk_live_…) is used against the test environment");
+  } else if (apiKey.startsWith("sk_test_") && host === new URL(WOOSHPAY_LIVE_BASE_URL).host) {
+    core.log.warn("a test key (sk_test_…) is used against the live environment");
+  }
+  if (apiKey.startsWith("sk_") && typeof (globalThis as { document?: unknown }).document !== "undefined") {
+    core.log.warn(
+      "a secret key (sk_…) is used in a browser, where anyone can read it; call Wooshpay from your server instead",
+    );
+  }
+  return { ...createResources(core.call), raw: core.raw };
+}

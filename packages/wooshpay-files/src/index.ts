@@ -1,0 +1,39 @@
+/**
+ * Typed client for the Wooshpay Files API, generated from `specs/wooshpay/openapi.yaml`.
+ * @packageDocumentation
+ */
+export {
+  AbortError,
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  type ClientOptions,
+  ConflictError,
+  ConnectionError,
+  InternalServerError,
+  InvalidParamsError,
+  InvalidResponseError,
+  type Logger,
+  type LogLevel,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  type RequestOptions,
+  TimeoutError,
+  UnprocessableEntityError,
+  type WithResponse,
+} from "@org/client-core";
+export {
+  createWooshpayClient,
+  WOOSHPAY_LIVE_BASE_URL,
+  WOOSHPAY_TEST_BASE_URL,
+  type WooshpayClient,
+  type WooshpayClientOptions,
+} from "./client.js";
+export { WooshpayApiError, type WooshpayErrorFields } from "./errors.js";
+export type { components, operations, paths } from "./generated/schema.js";
+export { VERSION } from "./version.js";
+
+import type { components } from "./generated/schema.js";
+/** A file uploaded to Wooshpay. */
+export type File = components["schemas"]["File"];

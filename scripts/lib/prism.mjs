@@ -1,0 +1,51 @@
+// Starts Prism mock servers (from the workspace's @stoplight/prism-cli) on ports the OS picks.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+const require = createRequire(import.meta.url);
+const prismBin = join(dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist", "index.js");
+
+/**
+ * Starts `prism mock <spec> --errors` on 127.0.0.1 with port 0 and resolves once it listens.
+ * @returns {Promise<{ url: string, stop: () => Promise<void>, pid: number }>}
+ */
+export function startPrism(spec, { timeoutMs = 60_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [prismBin, "mock", spec, "--errors", "-h", "127.0.0.1", "-p", "0"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+    });
+    let output = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`Prism did not start within ${timeoutMs} ms for ${spec}:\n${output}`));
+    }, timeoutMs);
+    const stop = () =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+      });
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout.off("data", onData);
+        child.stdout.resume();
+        child.stderr.resume();
+        resolve({ url: match[1], stop, pid: child.pid });
+      }
+    };
+    child.stdout.setEncoding("utf8").on("data", onData);
+    child.stderr.setEncoding("utf8").on("data", (chunk) => {
+      output += chunk;
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism exited (${code}) for ${spec}:\n${output}`));
+    });
+  });
+}
