@@ -1,0 +1,2 @@
+export { type Handler, json, type ReceivedRequest, startServer, type TestServer } from "./http-server.js";
+export { prismUrl } from "./prism.js";
