@@ -114,8 +114,19 @@ export function createCoreClient<Paths extends {}>(
     return undefined;
   };
 
-  const makeError = (Class: typeof ApiError, init: ApiErrorInit): ApiError =>
-    new Class({ ...init, message: scrubSecrets(init.message, secrets()), provider: provider.errorBrand });
+  // Error paths only: scrub the credentials out of everything an error carries, even when the
+  // server echoed them back in its body or headers.
+  const makeError = (Class: typeof ApiError, init: ApiErrorInit): ApiError => {
+    const known = secrets();
+    return new Class({
+      ...init,
+      message: scrubSecrets(init.message, known),
+      body: scrubValue(init.body, known),
+      headers: scrubValue(init.headers, known),
+      fields: scrubValue(init.fields, known),
+      provider: provider.errorBrand,
+    });
+  };
 
   const responseError = (response: Response, body: unknown): ApiError => {
     const mapped = provider.mapError?.(response.status, body, response.headers) ?? {};
@@ -318,6 +329,14 @@ function checkRetries(value: number): number {
     throw new InvalidParamsError({ message: `maxRetries must be a non-negative integer, got ${String(value)}` });
   }
   return value;
+}
+
+function scrubValue<T>(value: T, known: readonly string[]): T {
+  if (value === undefined || known.every((secret) => secret.length < 4)) return value;
+  const text = JSON.stringify(value);
+  if (text === undefined) return value;
+  const clean = scrubSecrets(text, known);
+  return clean === text ? value : (JSON.parse(clean) as T);
 }
 
 function excerpt(text: string): string {

@@ -3,10 +3,13 @@ import { InvalidParamsError } from "./errors.js";
 
 /**
  * Percent-encodes one path segment so that no value can change the path: `/`, `?`, `#`, `%`
- * are encoded, and the dot segments `.` and `..` (which URL parsers collapse) are encoded too.
+ * are encoded. The dot segments `.` and `..` cannot be sent at all — URL parsers collapse them
+ * even percent-encoded (`%2E%2E`) — so they are refused.
  */
 export function encodePathSegment(value: string): string {
-  if (value === "." || value === "..") return value.replace(/\./g, "%2E");
+  if (value === "." || value === "..") {
+    throw new InvalidParamsError({ message: `a path parameter cannot be "${value}": it would change the path` });
+  }
   return encodeURIComponent(value);
 }
 

@@ -1,0 +1,43 @@
+/** A minimal provider over a local test server, for exercising the engine. */
+import { type ClientOptions, createCoreClient, type OperationMeta, type ProviderDefinition } from "../src/index.js";
+
+export const getItem: OperationMeta = {
+  id: "items.retrieve",
+  method: "GET",
+  path: "/items/{id}",
+  pathParams: ["id"],
+  queryParams: ["q"],
+  required: ["id"],
+  body: false,
+  idempotent: true,
+  responseBody: true,
+};
+
+export const createItem: OperationMeta = {
+  id: "items.create",
+  method: "POST",
+  path: "/items",
+  pathParams: [],
+  queryParams: [],
+  required: ["name"],
+  body: true,
+  idempotent: false,
+  responseBody: true,
+};
+
+export const SECRET = "sk_test_SECRET_VALUE_1234567890";
+
+export function testClient(baseUrl: string, options: ClientOptions = {}, provider: Partial<ProviderDefinition> = {}) {
+  return createCoreClient<{}>(
+    {
+      packageName: "@org/test-client",
+      packageVersion: "1.2.3",
+      errorBrand: "test",
+      defaultBaseUrl: baseUrl,
+      authenticate: () => ({ Authorization: `Bearer ${SECRET}` }),
+      secrets: () => [SECRET],
+      ...provider,
+    },
+    { baseUrl, ...options },
+  );
+}
