@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The test command (`pnpm test`): every check and test, in order, stopping at the first failure.
 //   1. biome (lint + format)   2. spec lint + example validation   3. drift check
-//   4. build + typecheck (turbo)   5. vitest (unit, contract, fault, property, e2e)
-//   6. every scripts/checks/*.mjs (packaging, release dry run, size budgets, …), in name order
+//   4. build + typecheck (turbo)   5. typecheck of all tests   6. vitest (unit, contract, fault, property, e2e)
+//   7. every scripts/checks/*.mjs (packaging, release dry run, size budgets, …), in name order
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,11 +18,14 @@ const steps = [
   ["spec lint", process.execPath, ["scripts/lint-specs.mjs"]],
   ["drift", process.execPath, ["scripts/check-drift.mjs"]],
   ["build + typecheck", bin("turbo"), ["run", "build", "typecheck", "--output-logs=errors-only"]],
+  ["typecheck tests", bin("tsc"), ["-p", "tsconfig.test.json"]],
   ["vitest", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]],
 ];
 const checks = join(root, "scripts", "checks");
 if (existsSync(checks)) {
-  for (const file of readdirSync(checks).filter((f) => f.endsWith(".mjs")).sort()) {
+  for (const file of readdirSync(checks)
+    .filter((f) => f.endsWith(".mjs"))
+    .sort()) {
     steps.push([`check ${file}`, process.execPath, [join("scripts", "checks", file)]]);
   }
 }

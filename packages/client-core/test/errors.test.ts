@@ -13,7 +13,7 @@ import {
   RateLimitError,
   UnprocessableEntityError,
 } from "../src/index.js";
-import { getItem, testClient } from "./support.js";
+import { getItem, rejection, testClient } from "./support.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -37,16 +37,14 @@ describe("typed errors", () => {
     server = await startServer((_req, res) =>
       json(res, status, { message: "bad" }, { "x-request-id": "req_123", "retry-after-ms": "1" }),
     );
-    const error = await testClient(server.url, { maxRetries: 0 })
-      .call(getItem, { id: "1" })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url, { maxRetries: 0 }).call(getItem, { id: "1" }));
     expect(error).toBeInstanceOf(Class);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.constructor).toBe(Class);
     expect(error.status).toBe(status);
     expect(error.requestId).toBe("req_123");
     expect(error.body).toEqual({ message: "bad" });
-    expect(error.headers["x-request-id"]).toBe("req_123");
+    expect(error.headers?.["x-request-id"]).toBe("req_123");
   });
 
   test("an HTML 502 page gives an InternalServerError with the status and a short excerpt", async () => {
@@ -55,9 +53,7 @@ describe("typed errors", () => {
       res.writeHead(502, { "content-type": "text/html" });
       res.end(page);
     });
-    const error = await testClient(server.url, { maxRetries: 0 })
-      .call(getItem, { id: "1" })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url, { maxRetries: 0 }).call(getItem, { id: "1" }));
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error).not.toBeInstanceOf(SyntaxError);
     expect(error.status).toBe(502);
@@ -73,9 +69,7 @@ describe("typed errors", () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"id": "abc", "na');
     });
-    const error = await testClient(server.url)
-      .call(getItem, { id: "1" })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url).call(getItem, { id: "1" }));
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect(error.status).toBe(200);
     expect(error.message).toContain('{"id": "abc", "na');
@@ -94,9 +88,11 @@ describe("typed errors", () => {
     const ProviderError = defineProviderError<{ extra: string }>("test", "ProviderError");
     const OtherError = defineProviderError<{ extra: string }>("other", "OtherError");
     server = await startServer((_req, res) => json(res, 429, {}));
-    const error = await testClient(server.url, { maxRetries: 0 }, { mapError: () => ({ fields: { extra: "x" } }) })
-      .call(getItem, { id: "1" })
-      .catch((e) => e);
+    const error = await rejection(
+      testClient(server.url, { maxRetries: 0 }, { mapError: () => ({ fields: { extra: "x" } }) }).call(getItem, {
+        id: "1",
+      }),
+    );
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).not.toBeInstanceOf(OtherError);

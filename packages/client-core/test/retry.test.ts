@@ -2,7 +2,7 @@ import { json, startServer, type TestServer } from "@org/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { ConflictError, ConnectionError, InternalServerError, NotFoundError, RateLimitError } from "../src/index.js";
 import { backoffDelayMs, serverRetryDelayMs } from "../src/retry.js";
-import { createItem, getItem, testClient } from "./support.js";
+import { createItem, getItem, rejection, testClient } from "./support.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -37,9 +37,7 @@ describe("retries", () => {
 
   test("gives up after maxRetries (default 2) with the last status's error", async () => {
     const s = await failThenSucceed(10, 503, fast);
-    const error = await testClient(s.url)
-      .call(getItem, { id: "1" })
-      .catch((e) => e);
+    const error = await rejection(testClient(s.url).call(getItem, { id: "1" }));
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error.status).toBe(503);
     expect(s.requests).toHaveLength(3);

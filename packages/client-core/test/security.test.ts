@@ -1,7 +1,7 @@
 import { json, startServer, type TestServer } from "@org/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { ApiError, ConnectionError, InvalidParamsError, type Logger } from "../src/index.js";
-import { getItem, SECRET, testClient } from "./support.js";
+import { getItem, rejection, SECRET, testClient } from "./support.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -80,12 +80,12 @@ describe("credentials", () => {
         mapError: (_s, body) => ({ message: (body as { error: string }).error }),
       },
     );
-    const error = await client.call(getItem, { id: "1" }).catch((e) => e);
+    const error = await rejection(client.call(getItem, { id: "1" }));
     expect(error).toBeInstanceOf(ApiError);
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(error.message).not.toContain(SECRET);
     expect(error.message).toContain("[redacted]");
-    expect(error.headers["set-cookie"]).toBe("[redacted]");
+    expect(error.headers?.["set-cookie"]).toBe("[redacted]");
     expect(String(error)).not.toContain(SECRET);
     expect(error.stack).not.toContain(SECRET);
     expect(lines.length).toBeGreaterThan(0);
@@ -93,14 +93,12 @@ describe("credentials", () => {
     // the server echoed the token in its body and a header: scrubbed there too
     expect(JSON.stringify(error)).not.toContain(SECRET);
     expect(JSON.stringify(error.body)).toContain("[redacted]");
-    expect(error.headers["x-echo-auth"]).toBe("Bearer [redacted]");
+    expect(error.headers?.["x-echo-auth"]).toBe("Bearer [redacted]");
   });
 
   test("JSON.stringify of an error holds no request headers", async () => {
     server = await startServer((_req, res) => json(res, 500, { error: "boom" }));
-    const error = await testClient(server.url, { maxRetries: 0 })
-      .call(getItem, { id: "1" })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url, { maxRetries: 0 }).call(getItem, { id: "1" }));
     const text = JSON.stringify(error);
     expect(text).toContain('"status":500');
     expect(text).not.toContain(SECRET);
@@ -109,9 +107,7 @@ describe("credentials", () => {
 
   test("connection errors do not leak the secret", async () => {
     server = await startServer((req) => req.socket.destroy());
-    const error = await testClient(server.url, { maxRetries: 0 })
-      .call(getItem, { id: "1" })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url, { maxRetries: 0 }).call(getItem, { id: "1" }));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(JSON.stringify(error)).not.toContain(SECRET);
     expect(String(error)).not.toContain(SECRET);

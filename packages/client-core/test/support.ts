@@ -1,5 +1,21 @@
 /** A minimal provider over a local test server, for exercising the engine. */
-import { type ClientOptions, createCoreClient, type OperationMeta, type ProviderDefinition } from "../src/index.js";
+import {
+  type ApiError,
+  type ClientOptions,
+  createCoreClient,
+  type OperationMeta,
+  type ProviderDefinition,
+} from "../src/index.js";
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export function rejection(promise: Promise<unknown>): Promise<ApiError & { [field: string]: unknown }> {
+  return promise.then(
+    () => {
+      throw new Error("expected the call to fail");
+    },
+    (error: ApiError & { [field: string]: unknown }) => error,
+  );
+}
 
 export const getItem: OperationMeta = {
   id: "items.retrieve",

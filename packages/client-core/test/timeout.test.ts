@@ -1,7 +1,7 @@
 import { json, startServer, type TestServer } from "@org/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { AbortError, ConnectionError, TimeoutError } from "../src/index.js";
-import { getItem, testClient } from "./support.js";
+import { getItem, rejection, testClient } from "./support.js";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -15,9 +15,7 @@ describe("timeouts", () => {
   test("a server that never answers ends in a TimeoutError, each attempt timed out", async () => {
     server = await silent();
     const started = Date.now();
-    const error = await testClient(server.url, { timeoutMs: 150, maxRetries: 1 })
-      .call(getItem, { id: "1" })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url, { timeoutMs: 150, maxRetries: 1 }).call(getItem, { id: "1" }));
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toBeInstanceOf(ConnectionError);
@@ -50,9 +48,9 @@ describe("timeouts", () => {
   test("the default timeout is 60 s per attempt", async () => {
     server = await silent();
     const controller = new AbortController();
-    const pending = testClient(server.url, { maxRetries: 0 })
-      .call(getItem, { id: "1" }, { signal: controller.signal })
-      .catch((e) => e);
+    const pending = rejection(
+      testClient(server.url, { maxRetries: 0 }).call(getItem, { id: "1" }, { signal: controller.signal }),
+    );
     await new Promise((r) => setTimeout(r, 300));
     controller.abort();
     // still pending after 300 ms: no short default; ended by the caller's abort
@@ -74,9 +72,7 @@ describe("cancellation", () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 100);
-    const error = await testClient(server.url)
-      .call(getItem, { id: "1" }, { signal: controller.signal })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url).call(getItem, { id: "1" }, { signal: controller.signal }));
     expect(error).toBeInstanceOf(AbortError);
     expect(Date.now() - started).toBeLessThan(600);
     expect(server.requests).toHaveLength(1);
@@ -87,9 +83,7 @@ describe("cancellation", () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 200);
-    const error = await testClient(server.url)
-      .call(getItem, { id: "1" }, { signal: controller.signal })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url).call(getItem, { id: "1" }, { signal: controller.signal }));
     expect(error).toBeInstanceOf(AbortError);
     expect(error.message).toContain("waiting to retry");
     expect(Date.now() - started).toBeLessThan(1000);
@@ -99,9 +93,7 @@ describe("cancellation", () => {
 
   test("an already aborted signal sends nothing", async () => {
     server = await silent();
-    const error = await testClient(server.url)
-      .call(getItem, { id: "1" }, { signal: AbortSignal.abort() })
-      .catch((e) => e);
+    const error = await rejection(testClient(server.url).call(getItem, { id: "1" }, { signal: AbortSignal.abort() }));
     expect(error).toBeInstanceOf(AbortError);
     expect(server.requests).toHaveLength(0);
   });

@@ -20,7 +20,7 @@ export type Handler = (
   req: IncomingMessage & { body: string },
   res: ServerResponse,
   index: number,
-) => void | Promise<void>;
+) => unknown;
 
 export interface TestServer {
   url: string;
