@@ -1,2 +1,12 @@
+export {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  type ChromiumAvailability,
+  findChromium,
+  launchChromium,
+  type PageProblems,
+  watchPageProblems,
+} from "./browser.js";
 export { type Handler, json, type ReceivedRequest, startServer, type TestServer } from "./http-server.js";
 export { prismUrl } from "./prism.js";
+export { type StaticFile, type StaticServer, serveFiles } from "./static-server.js";

@@ -1,0 +1,140 @@
+// The clients in a real browser: bundles scripts/test/browser-page (which imports the built
+// @org/wooshpay-files and @org/coze-files) with esbuild for the browser, serves it on 127.0.0.1,
+// and drives Debian's Chromium (playwright-core) to call both clients against the Prism mocks —
+// cross-origin, so CORS is exercised. Fails on any uncaught exception or console error in the
+// page. Skipped (with the reason printed) only when Chromium could not be installed.
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  type ChromiumAvailability,
+  findChromium,
+  launchChromium,
+  prismUrl,
+  serveFiles,
+  watchPageProblems,
+} from "@org/testing";
+import { build } from "esbuild";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { parse } from "yaml";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const pageDir = join(root, "scripts", "test", "browser-page");
+const screenshot = join(root, "test-results", "browser-e2e.png");
+const KEY = "sk_test_browser_e2e_0123456789";
+const TOKEN = "pat_browser_e2e_0123456789";
+
+/** The file a package's `exports["."].import` points at, which must have been built. */
+function builtEntry(pkg: string): string {
+  const dir = join(root, "packages", pkg);
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const file = join(dir, manifest.exports["."].import.default);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm build\` first (pnpm test does)`);
+  return file;
+}
+
+/** The page as one browser ESM bundle, built from the packages' published entry points. */
+async function bundlePage(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(pageDir, "main.ts")],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    alias: { "@org/wooshpay-files": builtEntry("wooshpay-files"), "@org/coze-files": builtEntry("coze-files") },
+    logLevel: "silent",
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error("esbuild produced no output");
+  return output.text;
+}
+
+/** The 200 example Prism answers with for `method path` of a spec. */
+function example(spec: string, path: string): Record<string, unknown> {
+  const doc = parse(readFileSync(join(root, "specs", spec, "openapi.yaml"), "utf8"));
+  return doc.paths[path].get.responses["200"].content["application/json"].example;
+}
+
+let chromium: ChromiumAvailability;
+let browser: Browser | undefined;
+
+beforeAll(() => {
+  chromium = findChromium(); // installs Debian's chromium when missing (minutes, once per machine)
+}, 320_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+test("both clients run in Chromium against the Prism mocks and render their typed results", async (ctx) => {
+  if (!chromium.ok) {
+    console.warn(`SKIPPED browser e2e: ${chromium.reason}`);
+    ctx.skip(chromium.reason);
+    return;
+  }
+  const [bundle, launched] = await Promise.all([bundlePage(), launchChromium(chromium.executablePath)]);
+  browser = launched;
+  const server = await serveFiles({
+    "/": { body: readFileSync(join(pageDir, "index.html")), type: "text/html; charset=utf-8" },
+    "/main.js": { body: bundle, type: "text/javascript; charset=utf-8" },
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 900, height: 800 } });
+    const problems = watchPageProblems(page);
+    const hosts = new Set<string>();
+    page.on("request", (request) => hosts.add(new URL(request.url()).hostname));
+
+    const query = new URLSearchParams({ wooshpay: prismUrl("@org/wooshpay-files"), coze: prismUrl("@org/coze-files") });
+    await page.goto(`${server.url}/?${query}`);
+    await Promise.race([
+      page.waitForFunction(() => document.body.dataset.state !== undefined, undefined, { timeout: 15_000 }),
+      problems.firstError,
+    ]);
+    mkdirSync(dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+
+    // The one console error allowed is Chromium logging the 401 the page asked Prism for.
+    const asked401 = /^console\.error: Failed to load resource: the server responded with a status of 401\b/;
+    expect(problems.errors.filter((e) => !asked401.test(e))).toEqual([]);
+    expect(problems.errors.filter((e) => asked401.test(e))).toHaveLength(1);
+    expect(await page.textContent("#state")).toBe("done");
+    const field = async (section: string, name: string) => page.textContent(`#${section} dd[data-field="${name}"]`);
+
+    const wooshpayFile = example("wooshpay", "/v1/files/{id}");
+    for (const name of ["id", "filename", "type", "purpose"]) {
+      expect(await field("wooshpay-file", name)).toBe(wooshpayFile[name]);
+    }
+    expect(await field("wooshpay-file", "size")).toBe(String(wooshpayFile.size));
+
+    const cozeFile = example("coze", "/v1/files/retrieve").data as Record<string, unknown>;
+    expect(await field("coze-file", "id")).toBe(cozeFile.id);
+    expect(await field("coze-file", "file_name")).toBe(cozeFile.file_name);
+    expect(await field("coze-file", "bytes")).toBe(String(cozeFile.bytes));
+
+    const folder = example("coze", "/v1/folders/{folder_id}").data as Record<string, unknown>;
+    for (const name of ["id", "name", "folder_type", "workspace_id"]) {
+      expect(await field("coze-folder", name)).toBe(folder[name]);
+    }
+
+    // Typed errors work in the browser, and the key never reaches the error message.
+    expect(await field("wooshpay-error", "isAuthenticationError")).toBe("true");
+    expect(await field("wooshpay-error", "isWooshpayApiError")).toBe("true");
+    expect(await field("wooshpay-error", "status")).toBe("401");
+    const body = (await page.textContent("body")) ?? "";
+    expect(body).not.toContain(KEY);
+    expect(body).not.toContain(TOKEN);
+
+    // Both clients warned, through the logger, that a secret credential is used in a browser.
+    const warned = await page.textContent("#warnings");
+    expect(warned).toContain("[@org/wooshpay-files] a secret key (sk_…) is used in a browser");
+    expect(warned).toContain("[@org/coze-files] a personal access token (pat_…) is used in a browser");
+    expect(problems.warnings.filter((w) => w.includes("is used in a browser"))).toHaveLength(2);
+
+    // Only 127.0.0.1 was contacted: the page server and the Prism mocks.
+    expect([...hosts]).toEqual(["127.0.0.1"]);
+  } finally {
+    await server.close();
+  }
+}, 30_000);
