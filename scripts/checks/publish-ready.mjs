@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Check: every published package is ready to publish. Packs each one (`pnpm pack`, as `pnpm publish`
+// would) and runs on the tarball: publint --strict, @arethetypeswrong/cli (ESM and CJS must both
+// resolve with types), and this repo's own rules (LICENSE + README shipped, sideEffects false,
+// engines, publishConfig with access public + provenance, no `workspace:` ranges left).
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { publint } from "publint";
+import { formatMessage } from "publint/utils";
+import { assertBuilt, listTarball, pack, publishedPackages, readFromTarball } from "../lib/pack.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const attw = join(root, "node_modules", ".bin", "attw");
+const run = promisify(execFile);
+
+/** This repo's rules for a packed package.json and file list; returns the problems found. */
+export function repoRules(pkg, files) {
+  const problems = [];
+  const has = (f) => files.includes(`package/${f}`);
+  if (!has("LICENSE")) problems.push("LICENSE is not in the tarball");
+  if (!has("README.md")) problems.push("README.md is not in the tarball");
+  if (pkg.sideEffects !== false) problems.push('"sideEffects" must be false');
+  if (!pkg.engines?.node) problems.push('"engines.node" is missing');
+  if (pkg.license !== "MIT") problems.push('"license" must be "MIT"');
+  if (pkg.publishConfig?.access !== "public") problems.push('"publishConfig.access" must be "public"');
+  if (pkg.publishConfig?.provenance !== true) problems.push('"publishConfig.provenance" must be true');
+  if (!pkg.repository?.directory) problems.push('"repository.directory" is missing (needed for provenance)');
+  const root = pkg.exports?.["."];
+  for (const condition of ["import", "require"]) {
+    if (!root?.[condition]?.types || !root?.[condition]?.default) {
+      problems.push(`"exports['.'].${condition}" needs "types" and "default"`);
+    }
+  }
+  for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+    for (const [name, range] of Object.entries(pkg[field] ?? {})) {
+      if (String(range).startsWith("workspace:")) problems.push(`${field}.${name} is still "${range}"`);
+    }
+  }
+  for (const file of files) {
+    if (/\/(src|test)\//.test(file) || file.endsWith(".tsbuildinfo")) problems.push(`ships ${file}`);
+  }
+  return problems;
+}
+
+async function checkOne(p, out) {
+  const tarball = pack(p.dir, out);
+  const problems = [];
+  const packed = JSON.parse(readFromTarball(tarball, "package/package.json"));
+  problems.push(...repoRules(packed, listTarball(tarball)));
+  const lint = await publint({ pack: { tarball: readFileSync(tarball).buffer }, strict: true, level: "suggestion" });
+  for (const message of lint.messages) {
+    problems.push(`publint ${message.type}: ${formatMessage(message, lint.pkg) ?? message.code}`);
+  }
+  try {
+    await run(
+      attw,
+      [tarball, "--profile", "strict", "--no-definitely-typed", "--format", "ascii", "--no-emoji", "--no-color"],
+      { cwd: out },
+    );
+  } catch (error) {
+    problems.push(`attw:\n${error.stdout || error.message}`);
+  }
+  return { name: `${p.name}@${p.version}`, problems };
+}
+
+async function main() {
+  const started = Date.now();
+  const packages = publishedPackages(root);
+  assertBuilt(packages);
+  const out = mkdtempSync(join(tmpdir(), "publish-ready-"));
+  try {
+    const results = await Promise.all(packages.map((p) => checkOne(p, out)));
+    let failed = 0;
+    for (const { name, problems } of results) {
+      if (problems.length) {
+        failed++;
+        console.error(`✗ ${name}\n${problems.map((m) => `    ${m}`).join("\n")}`);
+      } else {
+        console.log(`✓ ${name}: publint --strict, attw (node10, node16 CJS+ESM, bundler), LICENSE + README`);
+      }
+    }
+    console.log(
+      `publish-ready: ${packages.length - failed}/${packages.length} packages clean (${Date.now() - started} ms)`,
+    );
+    if (failed) process.exit(1);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error) => {
+    console.error(`publish-ready: ${error.message}`);
+    process.exit(1);
+  });
+}
