@@ -1,4 +1,5 @@
 import {
+  APIPromise,
   type ClientOptions,
   type CoreClient,
   createCoreClient,
@@ -116,7 +117,12 @@ export function createCogniteClient(options: CogniteClientOptions): CogniteClien
     files: {
       ...generated.files,
       retrieve(params, requestOptions) {
-        checkId((params as { id?: unknown } | undefined)?.id, "files.retrieve");
+        try {
+          checkId((params as { id?: unknown } | undefined)?.id, "files.retrieve");
+        } catch (error) {
+          // reported through the promise, like every other failure of the call
+          return new APIPromise<FileMetadata>(Promise.reject(error));
+        }
         return generated.files.retrieve(params, requestOptions);
       },
       async retrieveMultiple(params, requestOptions = {}) {

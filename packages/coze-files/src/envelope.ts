@@ -17,14 +17,30 @@ const logidOf = (body: Envelope): string | undefined =>
   typeof body.detail?.logid === "string" && body.detail.logid !== "" ? body.detail.logid : undefined;
 
 /**
+ * An `InvalidResponseError` of Coze's brand. `context.error` builds it first so that the token is
+ * scrubbed from the message, headers and body exactly as in every other error.
+ */
+function invalidResponse(context: UnwrapContext, init: Omit<ApiErrorInit, "provider">): InvalidResponseError {
+  const scrubbed = context.error(init);
+  return new InvalidResponseError({
+    status: scrubbed.status,
+    message: scrubbed.message,
+    requestId: scrubbed.requestId,
+    headers: scrubbed.headers,
+    body: scrubbed.body,
+    provider: "coze",
+  });
+}
+
+/**
  * Returns `data` of a successful envelope. A non-zero `code` (even in an HTTP 200) becomes a
  * `CozeApiError` with the real HTTP status; a body that is not an envelope, or one without
- * `data`, becomes an `InvalidResponseError`.
+ * `data`, becomes an `InvalidResponseError` (also a `CozeApiError`).
  */
 export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
   const { response } = context;
   if (!isEnvelope(body)) {
-    throw context.error({
+    throw invalidResponse(context, {
       status: response.status,
       message: `${response.status}: response is not a Coze envelope {code, msg, data}`,
       requestId: context.requestId,
@@ -43,12 +59,11 @@ export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
     });
   }
   if (body.data === undefined || body.data === null) {
-    throw new InvalidResponseError({
+    throw invalidResponse(context, {
       status: response.status,
       message: `${response.status}: Coze envelope has code 0 but no data`,
       requestId,
       body,
-      provider: "coze",
     });
   }
   return body.data;
