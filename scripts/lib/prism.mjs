@@ -2,20 +2,32 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const prismBin = join(dirname(require.resolve("@stoplight/prism-cli/package.json")), "dist", "index.js");
+const exitWithParent = join(dirname(fileURLToPath(import.meta.url)), "exit-with-parent.cjs");
+
+// Prism processes still running; killed when this process exits (normally or through process.exit).
+const running = new Set();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
 
 /**
  * Starts `prism mock <spec> --errors` on 127.0.0.1 with port 0 and resolves once it listens.
+ * The child is tied to this process: it is killed when this process exits, and it exits by itself
+ * when this process dies without cleaning up (its stdin pipe closes; see exit-with-parent.cjs).
  * @returns {Promise<{ url: string, stop: () => Promise<void>, pid: number }>}
  */
 export function startPrism(spec, { timeoutMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [prismBin, "mock", spec, "--errors", "-h", "127.0.0.1", "-p", "0"], {
-      stdio: ["ignore", "pipe", "pipe"],
+    const args = ["--require", exitWithParent, prismBin, "mock", spec, "--errors", "-h", "127.0.0.1", "-p", "0"];
+    const child = spawn(process.execPath, args, {
+      stdio: ["pipe", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
     });
+    running.add(child);
     let output = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
@@ -44,6 +56,7 @@ export function startPrism(spec, { timeoutMs = 60_000 } = {}) {
       output += chunk;
     });
     child.once("exit", (code) => {
+      running.delete(child);
       clearTimeout(timer);
       reject(new Error(`Prism exited (${code}) for ${spec}:\n${output}`));
     });

@@ -1,0 +1,312 @@
+/**
+ * Contract tests derived from the specs: one case per (operation × declared response) of every
+ * generated package, run against the package's Prism mock. The harness knows no provider: what is
+ * provider-specific (how to create the client, how results are unwrapped, the error class, where
+ * the error code lives) comes from the `openapi.client` field of the package's package.json.
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { expect } from "vitest";
+// @ts-expect-error plain ESM helpers without types
+import * as generate from "../../../scripts/generate.mjs";
+// @ts-expect-error plain ESM helpers without types
+import * as examples from "../../../scripts/lib/examples.mjs";
+// @ts-expect-error plain ESM helpers without types
+import * as specs from "../../../scripts/lib/spec.mjs";
+
+/** How the harness builds and reads a package's client: the `openapi.client` field of its package.json. */
+export interface ClientContract {
+  /** Name of the exported factory, e.g. `createCozeClient`. */
+  create: string;
+  /** Options that make the factory work against a mock (credentials); `baseUrl` is added. */
+  mockOptions: Record<string, unknown>;
+  /** Name of the exported provider error class, e.g. `CozeApiError`. */
+  errorClass: string;
+  /** Dotted path of the method result inside a success body (e.g. `data`); absent: the whole body. */
+  resultPath?: string;
+  /** Per-operation overrides, by operationId. */
+  operations?: Record<string, { resultPath?: string }>;
+  /** Dotted path of the provider's error code inside an error body (e.g. `error.code`). */
+  errorCodePath?: string;
+  /** Error properties to compare with parts of the error example: property name → dotted path. */
+  errorFields?: Record<string, string>;
+}
+
+/** A package generated from a spec, as `scripts/generate.mjs` lists it. */
+export interface GeneratedPackage {
+  dir: string;
+  name: string;
+  spec: string;
+  client: ClientContract;
+}
+
+/** A parameter as the spec declares it (after `$ref` resolution). */
+interface SpecParameter {
+  name: string;
+  in: string;
+}
+
+/** One operation as `scripts/lib/spec.mjs` lists it (the fields used here). */
+interface SpecOperation {
+  id: string;
+  method: string;
+  path: string;
+  parameters: SpecParameter[];
+  responses: { status: string; response: unknown }[];
+  security: unknown[];
+}
+
+type Spec = Record<string, unknown>;
+
+const generatedPackagesTyped: () => GeneratedPackage[] = generate.generatedPackages;
+const loadSpec: (file: string) => Spec = specs.loadSpec;
+const listOperations: (spec: Spec) => SpecOperation[] = specs.listOperations;
+const exampleParams: (spec: Spec, op: SpecOperation) => Record<string, unknown> = examples.exampleParams;
+const responseExample: (spec: Spec, response: unknown) => unknown = examples.responseExample;
+
+/** One contract test: call `operationId` with spec-derived params and get the `status` response. */
+export interface ContractCase {
+  /** Test title, e.g. `@org/coze-files files.retrieve → 200`. */
+  title: string;
+  pkg: GeneratedPackage;
+  operationId: string;
+  /** `GET /v1/files/retrieve`. */
+  route: string;
+  /** The declared response selected with `Prefer: code=<status>`. */
+  status: number;
+  /** `success` for 2xx, `error` otherwise. */
+  kind: "success" | "error";
+  /** Params built from the spec's examples (or values satisfying the schemas). */
+  params: Record<string, unknown>;
+  /** The response's JSON example, if it declares one. */
+  example: unknown;
+}
+
+/** A negative contract test: an operation that requires credentials, called without them. */
+export interface UnauthenticatedCase {
+  title: string;
+  pkg: GeneratedPackage;
+  operationId: string;
+  params: Record<string, unknown>;
+}
+
+/** The packages generated from specs. */
+export function generatedPackages(): GeneratedPackage[] {
+  return generatedPackagesTyped();
+}
+
+/**
+ * The contract cases of one spec: one per (operation × declared response).
+ * @param specFile path of the OpenAPI document
+ * @param pkg the package generated from it
+ */
+export function contractCases(specFile: string, pkg: GeneratedPackage): ContractCase[] {
+  const spec = loadSpec(specFile);
+  return listOperations(spec).flatMap((op) => {
+    const params = exampleParams(spec, op);
+    return op.responses.map(({ status, response }) => {
+      if (!/^[1-5]\d\d$/.test(status)) {
+        throw new Error(
+          `${pkg.name} ${op.id}: response "${status}" cannot be selected with Prefer: code=…; declare explicit status codes`,
+        );
+      }
+      const code = Number(status);
+      return {
+        title: `${pkg.name} ${op.id} → ${status}`,
+        pkg,
+        operationId: op.id,
+        route: `${op.method} ${op.path}`,
+        status: code,
+        kind: code >= 200 && code < 300 ? "success" : "error",
+        params,
+        example: responseExample(spec, response),
+      } satisfies ContractCase;
+    });
+  });
+}
+
+/** Every contract case of every generated package. */
+export function allContractCases(packages: GeneratedPackage[] = generatedPackages()): ContractCase[] {
+  return packages.flatMap((pkg) => contractCases(pkg.spec, pkg));
+}
+
+/** One negative case per operation that declares security, in every generated package. */
+export function unauthenticatedCases(packages: GeneratedPackage[] = generatedPackages()): UnauthenticatedCase[] {
+  return packages.flatMap((pkg) => {
+    const spec = loadSpec(pkg.spec);
+    return listOperations(spec)
+      .filter((op) => op.security.length > 0)
+      .map((op) => ({
+        title: `${pkg.name} ${op.id} without credentials → 401`,
+        pkg,
+        operationId: op.id,
+        params: exampleParams(spec, op),
+      }));
+  });
+}
+
+/** Number of (operation × declared response) pairs in a spec, counted straight from the document. */
+export function countResponsePairs(specFile: string): number {
+  const spec = loadSpec(specFile);
+  let pairs = 0;
+  for (const item of Object.values((spec.paths ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const method of ["get", "put", "post", "delete", "options", "head", "patch"]) {
+      const op = item[method] as { responses?: Record<string, unknown> } | undefined;
+      pairs += Object.keys(op?.responses ?? {}).length;
+    }
+  }
+  return pairs;
+}
+
+/** The value at a dotted path (`""` or `undefined`: the value itself). */
+export function at(value: unknown, path: string | undefined): unknown {
+  if (!path) return value;
+  return path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
+}
+
+/** What one HTTP exchange with Prism looked like (headers of interest only). */
+interface Exchange {
+  status: number;
+  violations: string | null;
+}
+
+type Module = Record<string, unknown>;
+type Method = (params: unknown, options?: unknown) => PromiseLike<unknown>;
+
+const modules = new Map<string, Promise<Module>>();
+/** Imports a package from its source (`src/index.ts`), so tests run without a build. */
+export function importPackage(pkg: GeneratedPackage): Promise<Module> {
+  let mod = modules.get(pkg.dir);
+  if (!mod) {
+    mod = import(pathToFileURL(join(pkg.dir, "src", "index.ts")).href) as Promise<Module>;
+    modules.set(pkg.dir, mod);
+  }
+  return mod;
+}
+
+/** A `fetch` that records each response's status and Prism's `sl-violations` header, optionally rewriting requests. */
+function recordingFetch(exchanges: Exchange[], rewrite?: (request: Request) => Request): typeof fetch {
+  return async (input, init) => {
+    let request = new Request(input, init);
+    if (rewrite) request = rewrite(request);
+    const response = await fetch(request);
+    exchanges.push({ status: response.status, violations: response.headers.get("sl-violations") });
+    return response;
+  };
+}
+
+async function clientFor(pkg: GeneratedPackage, baseUrl: string, fetchImpl: typeof fetch) {
+  const mod = await importPackage(pkg);
+  const create = mod[pkg.client.create];
+  if (typeof create !== "function") throw new Error(`${pkg.name} exports no function ${pkg.client.create}`);
+  const client = (create as (options: object) => unknown)({
+    ...pkg.client.mockOptions,
+    baseUrl,
+    fetch: fetchImpl,
+    maxRetries: 0,
+  });
+  return { mod, client };
+}
+
+/** The resource method an operationId names: `files.retrieve` → `client.files.retrieve`. */
+function methodOf(client: unknown, operationId: string): Method {
+  const keys = operationId.split(".");
+  const name = keys.pop() as string;
+  const owner = keys.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], client) as
+    | Record<string, unknown>
+    | undefined;
+  const method = owner?.[name];
+  if (typeof method !== "function") throw new Error(`client has no method ${operationId}`);
+  return (params, options) => (method as Method).call(owner, params, options);
+}
+
+/** The runtime's error class for an HTTP status (exported by every provider package). */
+function statusErrorClass(status: number): string {
+  const names: Record<number, string> = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+  };
+  return names[status] ?? (status >= 500 ? "InternalServerError" : "ApiError");
+}
+
+function exported(mod: Module, name: string): new (...args: never[]) => unknown {
+  const value = mod[name];
+  if (typeof value !== "function") throw new Error(`the package exports no class ${name}`);
+  return value as new (
+    ...args: never[]
+  ) => unknown;
+}
+
+async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
+  try {
+    const value = await promise;
+    throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+  } catch (error) {
+    return error;
+  }
+}
+
+/**
+ * Runs one contract case against the package's Prism mock at `baseUrl`: Prism accepted the request
+ * (no validator violations), and the result equals the example after unwrapping, or the rejection
+ * is the provider's typed error with the declared status and the example's code.
+ */
+export async function runContractCase(c: ContractCase, baseUrl: string): Promise<void> {
+  const exchanges: Exchange[] = [];
+  const { mod, client } = await clientFor(c.pkg, baseUrl, recordingFetch(exchanges));
+  const call = methodOf(client, c.operationId)(c.params, { headers: { Prefer: `code=${c.status}` }, maxRetries: 0 });
+  const config = c.pkg.client;
+  if (c.kind === "success") {
+    const result = await call;
+    expect(exchanges.length, "requests sent").toBeGreaterThan(0);
+    for (const exchange of exchanges) {
+      expect(exchange.violations, `Prism found violations in ${c.route}`).toBeNull();
+      expect(exchange.status).toBe(c.status);
+    }
+    const resultPath = config.operations?.[c.operationId]?.resultPath ?? config.resultPath;
+    expect(c.example, `${c.route} → ${c.status} declares no JSON example`).toBeDefined();
+    expect(result).toStrictEqual(at(c.example, resultPath));
+    return;
+  }
+  const error = (await rejection(call)) as Record<string, unknown>;
+  expect(exchanges.map((e) => e.violations).filter(Boolean), `Prism found violations in ${c.route}`).toEqual([]);
+  expect(exchanges.map((e) => e.status)).toEqual([c.status]);
+  expect(error).toBeInstanceOf(exported(mod, config.errorClass));
+  expect(error).toBeInstanceOf(exported(mod, statusErrorClass(c.status)));
+  expect(error.status).toBe(c.status);
+  const code = at(c.example, config.errorCodePath);
+  if (config.errorCodePath && code !== undefined && code !== null) expect(error.code).toBe(code);
+  for (const [property, path] of Object.entries(config.errorFields ?? {})) {
+    const expected = at(c.example, path);
+    if (expected !== undefined) expect(error[property], `error.${property}`).toStrictEqual(expected);
+  }
+}
+
+/**
+ * Runs a negative case: the client's request with its `Authorization` header stripped must be
+ * rejected by Prism's security validation (401) and surface as the authentication error.
+ */
+export async function runUnauthenticatedCase(c: UnauthenticatedCase, baseUrl: string): Promise<void> {
+  const exchanges: Exchange[] = [];
+  const stripAuth = (request: Request) => {
+    const headers = new Headers(request.headers);
+    headers.delete("authorization");
+    return new Request(request, { headers });
+  };
+  const { mod, client } = await clientFor(c.pkg, baseUrl, recordingFetch(exchanges, stripAuth));
+  const error = (await rejection(methodOf(client, c.operationId)(c.params, { maxRetries: 0 }))) as Record<
+    string,
+    unknown
+  >;
+  expect(exchanges.map((e) => e.status)).toEqual([401]);
+  // the 401 came from Prism's security validator, not from a selected example
+  expect(exchanges[0]?.violations ?? "").toContain('"code":401');
+  expect(error).toBeInstanceOf(exported(mod, "AuthenticationError"));
+  expect(error).toBeInstanceOf(exported(mod, c.pkg.client.errorClass));
+  expect(error.status).toBe(401);
+}
