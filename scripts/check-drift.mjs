@@ -7,13 +7,18 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 execFileSync(process.execPath, ["scripts/generate.mjs"], { cwd: root, stdio: "inherit" });
-const status = execFileSync("git", ["status", "--porcelain", "--", "packages/*/src/generated"], {
+const status = execFileSync("git", ["status", "--porcelain", "--", ":(glob)packages/*/src/generated/**"], {
   cwd: root,
   encoding: "utf8",
 });
 if (status.trim()) {
   console.error(`check-drift: generated code is stale; run \`pnpm generate\` and commit:\n${status}`);
-  console.error(execFileSync("git", ["diff", "--stat", "--", "packages/*/src/generated"], { cwd: root, encoding: "utf8" }));
+  console.error(
+    execFileSync("git", ["diff", "--stat", "--", ":(glob)packages/*/src/generated/**"], {
+      cwd: root,
+      encoding: "utf8",
+    }),
+  );
   process.exit(1);
 }
 console.log("check-drift: generated code matches the specs");

@@ -16,11 +16,7 @@ export interface ReceivedRequest {
   at: number;
 }
 
-export type Handler = (
-  req: IncomingMessage & { body: string },
-  res: ServerResponse,
-  index: number,
-) => unknown;
+export type Handler = (req: IncomingMessage & { body: string }, res: ServerResponse, index: number) => unknown;
 
 export interface TestServer {
   url: string;
@@ -43,7 +39,13 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
     const index = requests.length;
-    requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, at: Date.now() - started });
+    requests.push({
+      method: req.method ?? "",
+      url: req.url ?? "",
+      headers: req.headers,
+      body,
+      at: Date.now() - started,
+    });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     res.on("close", () => {

@@ -1,0 +1,147 @@
+// The pipeline's promises, checked on a throw-away clone of the repo (HEAD, with node_modules linked):
+// turbo invalidates exactly the edited provider, the drift check catches a stale package, a new
+// operation in a spec becomes a typed method, and spec lint fails on a broken example.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+let clone: string;
+
+function run(cmd: string, args: string[], cwd = clone) {
+  return spawnSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+}
+
+/** Task id -> hash, from `turbo run build --dry=json`. */
+function turboHashes(): Record<string, string> {
+  const out = run(join(clone, "node_modules", ".bin", "turbo"), ["run", "build", "--dry=json"]);
+  expect(out.status, out.stderr).toBe(0);
+  const tasks: { taskId: string; hash: string }[] = JSON.parse(out.stdout).tasks;
+  return Object.fromEntries(tasks.map((t) => [t.taskId, t.hash]));
+}
+
+function editSpec(provider: string, from: string, to: string) {
+  const file = join(clone, "specs", provider, "openapi.yaml");
+  const text = readFileSync(file, "utf8");
+  expect(text).toContain(from);
+  writeFileSync(file, text.replace(from, to));
+}
+
+beforeAll(() => {
+  clone = mkdtempSync(join(tmpdir(), "repo-clone-"));
+  execFileSync("git", ["clone", "-q", root, clone]);
+  execFileSync("git", ["-C", clone, "config", "user.email", "test@example.com"]);
+  execFileSync("git", ["-C", clone, "config", "user.name", "test"]);
+  symlinkSync(join(root, "node_modules"), join(clone, "node_modules"));
+  for (const pkg of readdirSync(join(root, "packages"))) {
+    const modules = join(root, "packages", pkg, "node_modules");
+    if (existsSync(modules) && existsSync(join(clone, "packages", pkg))) {
+      symlinkSync(modules, join(clone, "packages", pkg, "node_modules"));
+    }
+  }
+});
+
+afterAll(() => {
+  if (clone) rmSync(clone, { recursive: true, force: true });
+});
+
+describe("workspace pipeline", () => {
+  test("editing one spec invalidates exactly that provider's generate and build", () => {
+    const before = turboHashes();
+    editSpec("cognite", "description: Name of the file.", "description: Name of the file (edited).");
+    const after = turboHashes();
+    const changed = Object.keys(before).filter((id) => before[id] !== after[id]);
+    expect(changed.sort()).toEqual(["@org/cognite-files#build", "@org/cognite-files#generate"]);
+    run("git", ["checkout", "--", "specs"]);
+  });
+
+  test("the drift check fails on a stale package; regenerating changes only that provider", () => {
+    editSpec("coze", "description: Name of the file.", "description: Name of the uploaded file.");
+    const drift = () => run(process.execPath, ["scripts/check-drift.mjs"]);
+    // check-drift regenerates, so a spec edited without regenerating shows up as a diff
+    const result = drift();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("generated code is stale");
+    const changed = run("git", ["status", "--porcelain"])
+      .stdout.trim()
+      .split("\n")
+      .map((l) => l.slice(3))
+      .sort();
+    expect(changed).toEqual(["packages/coze-files/src/generated/schema.ts", "specs/coze/openapi.yaml"]);
+    run("git", ["checkout", "--", "."]);
+    expect(drift().status).toBe(0);
+  });
+
+  test("a new operation in a spec becomes a typed method, with no hand-written code", () => {
+    editSpec(
+      "wooshpay",
+      "components:\n",
+      [
+        "  /v1/files:",
+        "    get:",
+        "      operationId: files.list",
+        "      summary: List files",
+        "      parameters:",
+        "        - name: limit",
+        "          in: query",
+        "          schema: { type: integer }",
+        "      responses:",
+        '        "200":',
+        "          description: A page of files.",
+        "          content:",
+        "            application/json:",
+        "              schema:",
+        "                type: object",
+        "                properties:",
+        "                  data: { type: array, items: { $ref: '#/components/schemas/File' } }",
+        "components:",
+        "",
+      ].join("\n"),
+    );
+    expect(run(process.execPath, ["scripts/generate.mjs", "wooshpay"]).status).toBe(0);
+    const ops = readFileSync(join(clone, "packages/wooshpay-files/src/generated/operations.ts"), "utf8");
+    expect(ops).toContain('list(params?: OperationTypes["files.list"]["params"]');
+    expect(ops).toContain("List files");
+    writeFileSync(
+      join(clone, "packages/wooshpay-files/src/uses-list.ts"),
+      [
+        'import { createWooshpayClient } from "./index.js";',
+        'const client = createWooshpayClient({ apiKey: "sk_test_x" });',
+        "export const page = client.files.list({ limit: 10 }).then((p) => p.data?.[0]?.title);",
+        "// @ts-expect-error limit is an integer",
+        'client.files.list({ limit: "10" });',
+        "",
+      ].join("\n"),
+    );
+    const tsc = run(join(clone, "node_modules", ".bin", "tsc"), [
+      "--noEmit",
+      "-p",
+      "packages/wooshpay-files/tsconfig.json",
+    ]);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+    run("git", ["checkout", "--", "."]);
+    rmSync(join(clone, "packages/wooshpay-files/src/uses-list.ts"));
+  });
+
+  test("spec lint fails on an example that violates its schema (the vendor's title: null)", () => {
+    editSpec("wooshpay", 'title:\n          type: [string, "null"]', "title:\n          type: string");
+    const lint = run(process.execPath, ["scripts/lint-specs.mjs", "specs/wooshpay/openapi.yaml"]);
+    expect(lint.status).toBe(1);
+    expect(lint.stdout).toContain("no-invalid-media-type-examples");
+    expect(lint.stdout).toMatch(/title.*must be string/);
+    run("git", ["checkout", "--", "."]);
+    expect(run(process.execPath, ["scripts/lint-specs.mjs", "specs/wooshpay/openapi.yaml"]).status).toBe(0);
+  });
+
+  test("the vendor's upstream spec, kept byte-for-byte, fails our lint", () => {
+    const seed = readFileSync(join(root, "..", "shared", "seeds", "001_5fafad9de56c2b01.txt"), "utf8");
+    const upstream = readFileSync(join(root, "specs/wooshpay/upstream.yaml"), "utf8");
+    if (existsSync(join(root, "..", "shared", "seeds"))) expect(seed).toContain(upstream);
+    const lint = run(process.execPath, ["scripts/lint-specs.mjs", "specs/wooshpay/upstream.yaml"]);
+    expect(lint.status).toBe(1);
+    expect(lint.stdout).toMatch(/title.*must be string/);
+  });
+});
