@@ -30,7 +30,8 @@ export const CHROMIUM_ARGS: readonly string[] = [
 /** Either a browser to use, or the reason the browser test must be skipped. */
 export type ChromiumAvailability = { ok: true; executablePath: string } | { ok: false; reason: string };
 
-const isCI = () => process.env.CI === "true" || process.env.CI === "1";
+/** Whether this is a CI run (`CI=true`), where the browser test must not be skipped for a missing browser. */
+export const isCI = (): boolean => process.env.CI === "true" || process.env.CI === "1";
 
 const executable = (path: string) => {
   try {

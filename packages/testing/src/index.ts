@@ -3,6 +3,7 @@ export {
   CHROMIUM_PATH,
   type ChromiumAvailability,
   findChromium,
+  isCI,
   launchChromium,
   type PageProblems,
   watchPageProblems,
