@@ -3,7 +3,8 @@
 // and drives Debian's Chromium (playwright-core) to call both clients against the Prism mocks —
 // cross-origin, so CORS is exercised. Fails on any uncaught exception or console error in the
 // page. Skipped (with the reason printed) only when Chromium could not be installed.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -26,17 +27,26 @@ const screenshot = join(root, "test-results", "browser-e2e.png");
 const KEY = "sk_test_browser_e2e_0123456789";
 const TOKEN = "pat_browser_e2e_0123456789";
 
-/** The file a package's `exports["."].import` points at, which must have been built. */
-function builtEntry(pkg: string): string {
-  const dir = join(root, "packages", pkg);
-  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-  const file = join(dir, manifest.exports["."].import.default);
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm build\` first (pnpm test does)`);
-  return file;
+/**
+ * A node_modules folder holding only the two packages (symlinks), so that esbuild resolves them
+ * the way a browser bundler in an app would: through their `exports` map, browser conditions.
+ */
+function pageModules(packages: readonly string[]): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "browser-e2e-")), "node_modules");
+  for (const pkg of packages) {
+    const target = join(root, "packages", pkg);
+    if (!existsSync(join(target, "dist"))) {
+      throw new Error(`packages/${pkg}/dist is missing: run \`pnpm build\` first (pnpm test does)`);
+    }
+    mkdirSync(join(dir, "@org"), { recursive: true });
+    symlinkSync(target, join(dir, "@org", pkg), "dir");
+  }
+  return dir;
 }
 
-/** The page as one browser ESM bundle, built from the packages' published entry points. */
+/** The page as one browser ESM bundle of the packages' built code (esbuild fails on any `node:` import). */
 async function bundlePage(): Promise<string> {
+  const modules = pageModules(["wooshpay-files", "coze-files"]);
   const result = await build({
     entryPoints: [join(pageDir, "main.ts")],
     bundle: true,
@@ -44,15 +54,15 @@ async function bundlePage(): Promise<string> {
     format: "esm",
     platform: "browser",
     target: "es2022",
-    alias: { "@org/wooshpay-files": builtEntry("wooshpay-files"), "@org/coze-files": builtEntry("coze-files") },
+    nodePaths: [modules],
     logLevel: "silent",
-  });
+  }).finally(() => rmSync(dirname(modules), { recursive: true, force: true }));
   const [output] = result.outputFiles;
   if (!output) throw new Error("esbuild produced no output");
   return output.text;
 }
 
-/** The 200 example Prism answers with for `method path` of a spec. */
+/** The 200 example Prism answers with for `GET path` of a spec. */
 function example(spec: string, path: string): Record<string, unknown> {
   const doc = parse(readFileSync(join(root, "specs", spec, "openapi.yaml"), "utf8"));
   return doc.paths[path].get.responses["200"].content["application/json"].example;
