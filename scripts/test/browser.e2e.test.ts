@@ -139,6 +139,8 @@ test("both clients run in Chromium against the Prism mocks and render their type
     expect(await field("coze-file", "file_name")).toBe(cozeFile.file_name);
     expect(await field("coze-file", "bytes")).toBe(String(cozeFile.bytes));
 
+    expect(await field("coze-oauth", "id")).toBe(cozeFile.id);
+
     const folder = example("coze", "/v1/folders/{folder_id}").data as Record<string, unknown>;
     for (const name of ["id", "name", "folder_type", "workspace_id"]) {
       expect(await field("coze-folder", name)).toBe(folder[name]);
@@ -163,4 +165,4 @@ test("both clients run in Chromium against the Prism mocks and render their type
   } finally {
     await server.close();
   }
-}, 30_000);
+}, 45_000); // typically 6–10 s; the margin is for a loaded 2-core machine

@@ -70,6 +70,17 @@ async function run(): Promise<void> {
     workspace_id: folder.workspace_id,
   });
 
+  // The pattern the docs recommend for browsers: a token function (e.g. a short-lived OAuth token
+  // fetched from your own server); it is called per request and draws no warning.
+  const cozeOAuth = createCozeClient({
+    token: async () => "oauth_short_lived",
+    baseUrl: cozeUrl,
+    logger,
+    maxRetries: 0,
+  });
+  const viaOAuth = await cozeOAuth.files.retrieve({ file_id: "7369495981102022700" });
+  section("coze-oauth", "coze.files.retrieve with a token function", { id: viaOAuth.id });
+
   // A typed error in the browser: Prism answers 401 when asked to (`Prefer: code=401`).
   try {
     await wooshpay.files.retrieve({ id: "file_xxxxxxxxxxxxxx" }, { headers: { Prefer: "code=401" } });
