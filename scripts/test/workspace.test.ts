@@ -65,8 +65,8 @@ describe("workspace pipeline", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("generated code is stale");
     const changed = run("git", ["status", "--porcelain"])
-      .stdout.trim()
-      .split("\n")
+      .stdout.split("\n")
+      .filter(Boolean)
       .map((l) => l.slice(3))
       .sort();
     expect(changed).toEqual(["packages/coze-files/src/generated/schema.ts", "specs/coze/openapi.yaml"]);
