@@ -20,7 +20,7 @@ import { type Logger, levelledLogger } from "./logger.js";
 import { headersToObject, scrubSecrets } from "./redact.js";
 import { backoffDelayMs, isRetryableStatus, serverRetryDelayMs, serverRetryHint } from "./retry.js";
 import type { ClientOptions, OperationMeta, RequestOptions, WithResponse } from "./types.js";
-import { checkBaseUrl, fillPath } from "./url.js";
+import { checkBaseUrl, checkEncodable, fillPath } from "./url.js";
 
 /** Context passed to a provider's auth hook. */
 export interface AuthContext {
@@ -304,6 +304,7 @@ export function splitParams(
   let query: Record<string, unknown> | undefined;
   for (const name of operation.queryParams) {
     if (values[name] === undefined) continue;
+    checkEncodable(values[name], `${operation.id}: query parameter "${name}"`);
     query ??= {};
     query[name] = values[name];
   }

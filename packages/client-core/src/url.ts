@@ -15,6 +15,21 @@ export function encodePathSegment(value: string): string {
 
 const PATH_PARAM = /\{([^{}]+)\}/g;
 
+/** A lone UTF-16 surrogate: no UTF-8 encoding exists, so `encodeURIComponent` throws on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Refuses a URL parameter value (a string, or an array of them) that cannot be percent-encoded
+ * because it holds a lone UTF-16 surrogate: an `InvalidParamsError` before anything is sent,
+ * rather than a bare `URIError` or a retried "connection error".
+ */
+export function checkEncodable(value: unknown, what: string): void {
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  if (values.some((v) => typeof v === "string" && LONE_SURROGATE.test(v))) {
+    throw new InvalidParamsError({ message: `${what} holds a lone UTF-16 surrogate and cannot be sent in a URL` });
+  }
+}
+
 /**
  * Fills `{name}` templates in `path` from `params`, each value encoded as one segment.
  * Uses a replacer function, so `$&`-style patterns in values are inserted literally.
@@ -28,6 +43,7 @@ export function fillPath(path: string, params: Record<string, unknown> | undefin
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
       throw new InvalidParamsError({ message: `path parameter "${name}" must be a string or a number` });
     }
+    checkEncodable(value, `path parameter "${name}"`);
     return encodePathSegment(String(value));
   });
 }
