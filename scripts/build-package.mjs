@@ -1,23 +1,49 @@
 #!/usr/bin/env node
 // Builds the package in the current directory: src/index.ts -> dist/ as ESM (.js) and
 // CommonJS (.cjs) with .d.ts/.d.cts, minified-friendly, version injected from package.json.
-import { readFileSync } from "node:fs";
+// A package with src/transport-node.ts also gets a Node flavour, dist/index.node.{js,cjs}
+// (selected by the `node` export condition), where `./transport.js` is that Node transport,
+// so that browser bundles never contain node:http; the transport itself is dist/transport-node.*.
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { build } from "tsup";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
-await build({
-  entry: ["src/index.ts"],
+const common = {
   format: ["esm", "cjs"],
-  dts: true,
-  clean: true,
   sourcemap: false,
   target: "es2022",
-  platform: "neutral",
   outDir: "dist",
   splitting: false,
   treeshake: true,
   silent: true,
   define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
   external: Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }),
+};
+const withNodeTransport = existsSync("src/transport-node.ts");
+await build({
+  ...common,
+  entry: ["src/index.ts", ...(withNodeTransport ? ["src/transport-node.ts"] : [])],
+  dts: true,
+  clean: true,
+  platform: "neutral",
 });
+if (withNodeTransport) {
+  const nodeTransport = resolve("src/transport-node.ts");
+  await build({
+    ...common,
+    entry: { "index.node": "src/index.ts" },
+    dts: false,
+    clean: false,
+    platform: "node",
+    esbuildPlugins: [
+      {
+        name: "node-transport",
+        setup(b) {
+          b.onResolve({ filter: /^\.\/transport\.js$/ }, () => ({ path: nodeTransport }));
+        },
+      },
+    ],
+  });
+}
 console.log(`built ${pkg.name}@${pkg.version}`);

@@ -19,6 +19,7 @@ import {
 import { type Logger, levelledLogger } from "./logger.js";
 import { headersToObject, scrubSecrets } from "./redact.js";
 import { backoffDelayMs, isRetryableStatus, serverRetryDelayMs, serverRetryHint } from "./retry.js";
+import { defaultTransport } from "./transport.js";
 import type { ClientOptions, OperationMeta, RequestOptions, WithResponse } from "./types.js";
 import { checkBaseUrl, checkEncodable, fillPath } from "./url.js";
 
@@ -101,7 +102,7 @@ export function createCoreClient<Paths extends {}>(
   const raw = createClient<Paths>({
     baseUrl,
     headers: staticHeaders,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : defaultTransport),
   });
   const requestIdHeaders = provider.requestIdHeaders ?? ["x-request-id", "request-id"];
   const secrets = provider.secrets ?? (() => []);

@@ -8,10 +8,14 @@
  * with a `TypeError` on a network error, follows redirects (dropping credentials across
  * origins), decompresses gzip/deflate/br, and resolves to a standard `Response`.
  */
-import { Agent as HttpAgent, type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { pipeline, Readable } from "node:stream";
+import { constants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { TransportRequest } from "./transport-request.js";
+import { BufferedResponse, NodeResponse } from "./transport-response.js";
+
+export { TransportRequest };
 
 /** Options of {@link createNodeTransport}. */
 export interface NodeTransportOptions {
@@ -36,6 +40,7 @@ interface Outgoing {
   body: Uint8Array | undefined;
   signal: AbortSignal | undefined;
   redirect: RequestRedirect;
+  redirected: boolean;
 }
 
 /** Creates a `fetch`-compatible function over `node:http`/`node:https` with its own keep-alive agents. */
@@ -63,13 +68,15 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
       if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
       if (out.body !== undefined) headers["content-length"] = out.body.byteLength;
       else if (out.method !== "GET" && out.method !== "HEAD") headers["content-length"] = 0;
-      const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+      const open = url.protocol === "https:" ? httpsRequest : httpRequest;
       let settled = false;
       let source: Readable | undefined;
       const onAbort = () => {
         const reason = abortReason(signal as AbortSignal);
         req.destroy();
-        source?.destroy(reason instanceof Error ? reason : undefined);
+        source?.destroy(
+          reason instanceof Error ? reason : new DOMException("This operation was aborted", "AbortError"),
+        );
         if (!settled) {
           settled = true;
           reject(reason);
@@ -83,7 +90,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
         if (signal?.aborted) reject(abortReason(signal));
         else reject(new TypeError("fetch failed", { cause: error }));
       };
-      const req = send(
+      const req = open(
         {
           protocol: url.protocol,
           hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
@@ -100,7 +107,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
             res.resume();
             finish();
             settled = true;
-            if (out.redirect === "error") reject(new TypeError("fetch failed", { cause: new Error("unexpected redirect") }));
+            if (out.redirect === "error")
+              reject(new TypeError("fetch failed", { cause: new Error("unexpected redirect") }));
             else follow(out, status, location).then(resolve, reject);
             return;
           }
@@ -112,7 +120,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
             res.resume();
             finish();
             settled = true;
-            resolve(withUrl(new Response(null, init), url));
+            resolve(new NodeResponse(null, init, url.href, out.redirected));
             return;
           }
           if (!encoding && length <= bufferLimit) {
@@ -123,17 +131,21 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
               finish();
               if (settled) return;
               settled = true;
-              resolve(withUrl(new Response(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), init), url));
+              const body = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)) as Uint8Array<ArrayBuffer>;
+              resolve(new BufferedResponse(body, init, url.href, out.redirected));
             });
             res.on("error", fail);
-            res.on("aborted", () => fail(new Error("response aborted")));
+            res.on("close", () => {
+              if (!res.complete) fail(new Error("response terminated before its end"));
+            });
             return;
           }
           source = decoder(res, encoding);
           source.on("end", finish);
           source.on("error", finish);
           settled = true;
-          resolve(withUrl(new Response(Readable.toWeb(source) as ReadableStream<Uint8Array>, init), url));
+          const stream = Readable.toWeb(source) as ReadableStream<Uint8Array<ArrayBuffer>>;
+          resolve(new NodeResponse(stream, init, url.href, out.redirected));
         },
       );
       req.on("error", fail);
@@ -142,7 +154,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
     });
 
   const follow = (out: Outgoing, status: number, location: string, count = 0): Promise<Response> => {
-    if (count >= MAX_REDIRECTS) return Promise.reject(new TypeError("fetch failed", { cause: new Error("redirect count exceeded") }));
+    if (count >= MAX_REDIRECTS)
+      return Promise.reject(new TypeError("fetch failed", { cause: new Error("redirect count exceeded") }));
     const next = new URL(location, out.url);
     if (next.protocol !== "http:" && next.protocol !== "https:") {
       return Promise.reject(new TypeError("fetch failed", { cause: new Error(`redirect to ${next.protocol}`) }));
@@ -152,13 +165,11 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
     if (status === 303 ? method !== "HEAD" : (status === 301 || status === 302) && method === "POST") {
       method = "GET";
       body = undefined;
-      for (const name of ["content-type", "content-length", "content-encoding", "content-language"]) delete headers[name];
+      for (const name of ["content-type", "content-length", "content-encoding", "content-language"])
+        delete headers[name];
     }
     if (next.origin !== out.url.origin) for (const name of CROSS_ORIGIN_DROP) delete headers[name];
-    return send({ ...out, url: next, method, headers, body }).then((response) => {
-      Object.defineProperty(response, "redirected", { value: true });
-      return response;
-    });
+    return send({ ...out, url: next, method, headers, body, redirected: true });
   };
 
   return async function nodeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
@@ -170,39 +181,39 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
 
 /** The transport's view of a `fetch` call, or `undefined` for what only the global `fetch` handles. */
 async function outgoing(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Outgoing | undefined> {
-  const isRequest = typeof input === "object" && !(input instanceof URL);
-  const url = new URL(isRequest ? input.url : input);
+  const light = input instanceof TransportRequest && !(input instanceof Request) ? input : undefined;
+  const request = typeof input === "object" && !(input instanceof URL) && !light ? (input as Request) : undefined;
+  const url = new URL(light?.url ?? request?.url ?? (input as string | URL));
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
-  const method = (init?.method ?? (isRequest ? input.method : "GET")).toUpperCase();
+  const method = (init?.method ?? light?.method ?? request?.method ?? "GET").toUpperCase();
   const headers: Record<string, string> = {};
-  const fromHeaders = init?.headers ?? (isRequest ? input.headers : undefined);
-  if (fromHeaders) {
-    new Headers(fromHeaders).forEach((value, name) => {
+  const given = init?.headers ?? light?.headers ?? request?.headers;
+  if (given) {
+    (given instanceof Headers ? given : new Headers(given)).forEach((value, name) => {
       headers[name] = value;
     });
   }
   let body: Uint8Array | undefined;
-  if (init?.body !== undefined && init.body !== null) {
-    const raw = init.body;
-    if (typeof raw === "string") body = Buffer.from(raw);
-    else if (raw instanceof Uint8Array) body = raw;
+  const raw = init?.body ?? light?.body;
+  if (raw !== undefined && raw !== null) {
+    if (typeof raw === "string") {
+      body = Buffer.from(raw);
+      headers["content-type"] ??= "text/plain;charset=UTF-8";
+    } else if (raw instanceof Uint8Array) body = raw;
     else if (raw instanceof ArrayBuffer) body = new Uint8Array(raw);
     else {
       // FormData, Blob, URLSearchParams, streams…: let the platform encode it, content type included
       const encoded = new Request(url, { method, body: raw, duplex: "half" } as RequestInit);
       body = new Uint8Array(await encoded.arrayBuffer());
       const type = encoded.headers.get("content-type");
-      if (type && headers["content-type"] === undefined) headers["content-type"] = type;
+      if (type) headers["content-type"] ??= type;
     }
-    if (typeof raw === "string" && headers["content-type"] === undefined) {
-      headers["content-type"] = "text/plain;charset=UTF-8";
-    }
-  } else if (isRequest && input.body !== null && init?.body === undefined) {
-    body = new Uint8Array(await input.arrayBuffer());
+  } else if (request && request.body !== null) {
+    body = new Uint8Array(await request.arrayBuffer());
   }
-  const signal = init?.signal ?? (isRequest ? input.signal : undefined) ?? undefined;
-  const redirect = init?.redirect ?? (isRequest ? input.redirect : "follow");
-  return { url, method, headers, body, signal, redirect };
+  const signal = init?.signal ?? light?.signal ?? request?.signal ?? undefined;
+  const redirect = init?.redirect ?? light?.redirect ?? request?.redirect ?? "follow";
+  return { url, method, headers, body, signal, redirect, redirected: false };
 }
 
 function responseHeaders(res: IncomingMessage): Headers {
@@ -216,20 +227,18 @@ function decoder(res: IncomingMessage, encoding: string | undefined): Readable {
   switch (encoding) {
     case "gzip":
     case "x-gzip":
-      return res.pipe(createGunzip({ finishFlush: 2 /* Z_SYNC_FLUSH: accept truncated streams like fetch */ }));
+      return pipeline(res, createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }), ignore);
     case "deflate":
-      return res.pipe(createInflate());
+      return pipeline(res, createInflate(), ignore);
     case "br":
-      return res.pipe(createBrotliDecompress());
+      return pipeline(res, createBrotliDecompress(), ignore);
     default:
       return res;
   }
 }
 
-function withUrl(response: Response, url: URL): Response {
-  Object.defineProperty(response, "url", { value: url.href });
-  return response;
-}
+/** Errors reach the consumer through the decompressed stream. */
+function ignore(): void {}
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
@@ -237,3 +246,12 @@ function abortReason(signal: AbortSignal): unknown {
 
 /** The transport shared by every client created without a `fetch` option, on Node. */
 export const nodeFetch: typeof fetch = createNodeTransport();
+
+/**
+ * What the engine gives openapi-fetch when the caller passes no `fetch` (the `node` build; see
+ * `transport.ts`): this transport, and the light request object it reads directly.
+ */
+export const defaultTransport: { fetch?: typeof fetch; Request?: typeof Request } = {
+  fetch: nodeFetch,
+  Request: TransportRequest as unknown as typeof Request,
+};

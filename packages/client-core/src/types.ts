@@ -28,7 +28,10 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt for retryable failures. Default 2; `0` disables. */
   maxRetries?: number;
-  /** A `fetch` implementation (tests, proxies, edge runtimes). Default: the global `fetch`. */
+  /**
+   * A `fetch` implementation (tests, proxies, edge runtimes). Default: on Node, a keep-alive
+   * `node:http`/`node:https` transport (the `node` export condition); elsewhere the global `fetch`.
+   */
   fetch?: typeof fetch;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
