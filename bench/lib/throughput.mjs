@@ -1,0 +1,36 @@
+// Requests per second of interleaved contenders: every round runs each contender for one block
+// of requests (sequential, or `concurrency` workers), in an order rotated from round to round,
+// so machine drift hits every contender alike. The first round warms up and is dropped.
+import { median } from "./stats.mjs";
+
+async function block(fn, requests, concurrency) {
+  let left = requests;
+  const worker = async () => {
+    while (left-- > 0) await fn();
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return (requests / (performance.now() - started)) * 1000;
+}
+
+/**
+ * @param {Record<string, () => Promise<unknown>>} contenders the first one is the baseline
+ * @returns {{ name: string, rps: number, ratio: number }[]} median req/s, and median of the
+ *   per-round ratios to the baseline
+ */
+export async function interleave(contenders, { rounds, requests, concurrency }) {
+  const names = Object.keys(contenders);
+  const rps = Object.fromEntries(names.map((n) => [n, []]));
+  const ratios = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round <= rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    const got = {};
+    for (const name of order) got[name] = await block(contenders[name], requests, concurrency);
+    if (round === 0) continue;
+    for (const name of names) {
+      rps[name].push(got[name]);
+      ratios[name].push(got[name] / got[names[0]]);
+    }
+  }
+  return names.map((name) => ({ name, rps: median(rps[name]), ratio: median(ratios[name]) }));
+}

@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+// `pnpm bench`: every measurement of issue 7 in one run, printed and written to bench/RESULTS.md.
+//   1. per-request throughput (sequential and at concurrency 32), interleaved, + transport floor
+//   2. bundle size   3. cold import   4. install footprint   5. batch retrieval under 429s
+// Loopback only; bounded loops. BENCH_QUICK=1 shortens every loop (for a smoke run).
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { batch, IDEAL_MS, ITEMS, LATENCY_MS, MAX_IN_FLIGHT } from "./lib/batch.mjs";
+import { coldImports } from "./lib/cold-import.mjs";
+import { contenders } from "./lib/contenders.mjs";
+import { installs } from "./lib/install.mjs";
+import { startBenchServer } from "./lib/servers.mjs";
+import { sizes } from "./lib/sizes.mjs";
+import { kb, mb, ms, ratio, table } from "./lib/stats.mjs";
+import { interleave } from "./lib/throughput.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+const quick = process.env.BENCH_QUICK === "1";
+const ROUNDS = quick ? 2 : 12;
+const SEQUENTIAL = quick ? 50 : 200;
+const CONCURRENT = quick ? 128 : 640;
+const IMPORT_RUNS = quick ? 3 : 11;
+const BATCH_RUNS = quick ? 1 : 3;
+const OFFICIAL = ["@coze/api@1.3.9", "@cognite/sdk@10.5.0", "stripe@23.1.0"];
+
+const started = Date.now();
+const out = [];
+const say = (text = "") => {
+  console.log(text);
+  out.push(text);
+};
+const step = (name) => console.error(`… ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+
+say("# Benchmarks");
+say();
+say(
+  `Machine: ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${mb(totalmem())} RAM; Node ${process.version}; ` +
+    `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC. Produced by \`pnpm bench\` (bench/run.mjs)` +
+    `${quick ? " in quick mode" : ""}; loopback only, server in a child process.`,
+);
+
+// 1. throughput
+step("throughput");
+const api = await startBenchServer("api");
+const all = await contenders(api.url);
+const throughput = {};
+for (const group of ["coze", "cognite", "wooshpay", "transport"]) {
+  throughput[group] = {};
+  for (const [mode, concurrency, requests] of [
+    ["sequential", 1, SEQUENTIAL],
+    ["concurrency 32", 32, CONCURRENT],
+  ]) {
+    step(`throughput ${group} ${mode}`);
+    throughput[group][mode] = await interleave(all[group], { rounds: ROUNDS, requests, concurrency });
+  }
+}
+api.close();
+
+const tput = (group) => {
+  const seq = throughput[group].sequential;
+  const c32 = throughput[group]["concurrency 32"];
+  return table(
+    ["contender", "sequential req/s", "× raw fetch", "concurrency 32 req/s", "× raw fetch"],
+    seq.map((row, i) => [row.name, row.rps.toFixed(0), ratio(row.ratio), c32[i].rps.toFixed(0), ratio(c32[i].ratio)]),
+  );
+};
+say();
+say("## 1. Per-request throughput");
+say();
+say(
+  `Each provider's files.retrieve example payload from a keep-alive server on 127.0.0.1. ${ROUNDS} rounds; ` +
+    `each round runs every contender for ${SEQUENTIAL} sequential requests (or ${CONCURRENT} requests on 32 workers), ` +
+    "in an order rotated every round; medians of req/s and of the per-round ratio to raw `fetch`. " +
+    '"(fetch)" = the same client given `fetch: globalThis.fetch`; the unmarked @org client uses its default, the Node transport. ' +
+    "@cognite/sdk retrieves one file with POST /files/byids (its only way); the others GET.",
+);
+for (const group of ["coze", "cognite", "wooshpay"]) {
+  say();
+  say(`### ${group}`);
+  say();
+  say(tput(group));
+}
+say();
+say("### Transport floor (the coze request, parsed as JSON)");
+say();
+say(tput("transport"));
+
+// 2. sizes
+step("bundle sizes");
+const sizeRows = await sizes(here);
+say();
+say("## 2. Bundle size (minimal files.retrieve program, esbuild bundle + minify, gzip -9)");
+say();
+const sizeCell = (r) => (r.error ? `fails: ${r.error.slice(0, 60)}` : `${kb(r.minified)} / **${kb(r.gzip)}**`);
+say(
+  table(
+    ["package", "browser min / gzip", "node min / gzip"],
+    sizeRows.map((r) => [r.name, sizeCell(r.browser), sizeCell(r.node)]),
+  ),
+);
+
+// 3. cold import
+step("cold import");
+const imports = coldImports(
+  [
+    "@org/coze-files",
+    "@org/cognite-files",
+    "@org/wooshpay-files",
+    "openapi-fetch",
+    "@coze/api",
+    "@cognite/sdk",
+    "stripe",
+  ],
+  { runs: IMPORT_RUNS, cwd: here },
+);
+say();
+say(`## 3. Cold import (median of ${IMPORT_RUNS} fresh processes, minus an empty process: ${ms(imports.baseline)})`);
+say();
+say(
+  table(
+    ["package", "import"],
+    imports.rows.map((r) => [r.name, ms(r.ms)]),
+  ),
+);
+
+// 4. install
+step("install footprint");
+let installRows;
+try {
+  installRows = installs(root, OFFICIAL);
+} catch (error) {
+  installRows = [{ name: `failed: ${String(error.message).split("\n")[0]}`, packages: Number.NaN, bytes: 0 }];
+}
+say();
+say("## 4. Install footprint (`npm install` into an empty directory; ours from `pnpm pack` tarballs)");
+say();
+say(
+  table(
+    ["package", "packages installed", "on disk"],
+    installRows.map((r) => [r.name, String(r.packages), mb(r.bytes)]),
+  ),
+);
+
+// 5. batch
+step("batch retrieval");
+const batchServer = await startBenchServer("batch");
+const batchRows = await batch(batchServer, { runs: BATCH_RUNS });
+batchServer.close();
+say();
+say(
+  `## 5. Batch retrieval: ${ITEMS.toLocaleString("en")} items, ${LATENCY_MS} ms per request, 429 above ${MAX_IN_FLIGHT} in flight ` +
+    `(ideal ${IDEAL_MS} ms = ⌈10 chunks ÷ ${MAX_IN_FLIGHT}⌉ × ${LATENCY_MS} ms; median of ${BATCH_RUNS})`,
+);
+say();
+say(
+  table(
+    ["client", "wall", "× ideal", "429s per run", "failed runs", "wrong results"],
+    batchRows.map((r) => [
+      r.name,
+      ms(r.wall),
+      ratio(r.ratio),
+      r.rejected.toFixed(1),
+      `${r.failed}/${r.runs}`,
+      String(r.wrong),
+    ]),
+  ),
+);
+
+// targets
+const find = (group, mode, name) => throughput[group][mode].find((r) => r.name === name);
+const layer = [];
+const vsSdk = [];
+for (const [group, ours, sdk] of [
+  ["coze", "@org/coze-files", "@coze/api"],
+  ["cognite", "@org/cognite-files", "@cognite/sdk"],
+  ["wooshpay", "@org/wooshpay-files", "stripe"],
+]) {
+  for (const mode of ["sequential", "concurrency 32"]) {
+    const cost = 1 - find(group, mode, ours).ratio / find(group, mode, "openapi-fetch (node transport)").ratio;
+    const costFetch = 1 - find(group, mode, `${ours} (fetch)`).ratio / find(group, mode, "openapi-fetch (fetch)").ratio;
+    layer.push(
+      `${group} ${mode}: ${(cost * 100).toFixed(0)}% (node transport), ${(costFetch * 100).toFixed(0)}% (fetch)`,
+    );
+    vsSdk.push({ group, mode, value: find(group, mode, ours).ratio / find(group, mode, sdk).ratio });
+  }
+}
+const fastestSdk = {};
+for (const mode of ["sequential", "concurrency 32"]) {
+  const sdks = [
+    ["@coze/api", find("coze", mode, "@coze/api").ratio],
+    ["@cognite/sdk", find("cognite", mode, "@cognite/sdk").ratio],
+    ["stripe", find("wooshpay", mode, "stripe").ratio],
+  ].sort((a, b) => b[1] - a[1]);
+  const oursWorst = Math.min(
+    find("coze", mode, "@org/coze-files").ratio,
+    find("cognite", mode, "@org/cognite-files").ratio,
+    find("wooshpay", mode, "@org/wooshpay-files").ratio,
+  );
+  fastestSdk[mode] = { sdk: sdks[0][0], value: oursWorst / sdks[0][1] };
+}
+const browserMax = Math.max(
+  ...sizeRows.filter((r) => r.name.startsWith("@org/")).map((r) => r.browser.gzip ?? Infinity),
+);
+const importOf = (name) => imports.rows.find((r) => r.name === name).ms;
+const importRatios = [
+  ["coze", importOf("@org/coze-files") / importOf("@coze/api")],
+  ["cognite", importOf("@org/cognite-files") / importOf("@cognite/sdk")],
+  ["wooshpay", importOf("@org/wooshpay-files") / importOf("stripe")],
+];
+const oursInstalled = Math.max(...installRows.filter((r) => r.name.startsWith("@org/")).map((r) => r.packages));
+const oursBatch = batchRows[0];
+const verdict = (ok) => (ok ? "**met**" : "**not met**");
+say();
+say("## Targets");
+say();
+say(
+  `- Retry/error layer ≤ 5% over bare openapi-fetch on the same transport: ${verdict(layer.every((l) => Number(l.match(/(-?\d+)%/)[1]) <= 5))} — ${layer.join("; ")}.`,
+);
+say(
+  `- Throughput ≥ 1.1× the fastest official SDK (our slowest client ÷ fastest SDK, both as × raw fetch): ` +
+    Object.entries(fastestSdk)
+      .map(([mode, r]) => `${mode}: ${ratio(r.value)} vs ${r.sdk} ${verdict(r.value >= 1.1)}`)
+      .join("; ") +
+    `. Per provider, ours ÷ its SDK: ${vsSdk.map((v) => `${v.group} ${v.mode} ${ratio(v.value)}`).join(", ")}.`,
+);
+say(`- Browser bundle ≤ 6 KB gzip per client: ${verdict(browserMax <= 6144)} — largest ${kb(browserMax)}.`);
+say(
+  `- Cold import ≤ 1/5 of the official SDK's: ${verdict(importRatios.every(([, r]) => r <= 0.2))} — ${importRatios
+    .map(([g, r]) => `${g} ${ratio(r)}`)
+    .join(", ")}.`,
+);
+say(
+  `- ≤ 3 packages installed: ${verdict(oursInstalled <= 3)} — ${oursInstalled} (provider, client-core, openapi-fetch, openapi-typescript-helpers).`,
+);
+say(
+  `- Batch ≤ 1.25× ideal, no failed items, 429s absorbed: ${verdict(oursBatch.ratio <= 1.25 && oursBatch.failed === 0 && oursBatch.wrong === 0)} — ` +
+    `${ratio(oursBatch.ratio)}, ${oursBatch.rejected.toFixed(1)} 429s per run, ${oursBatch.failed} failed runs.`,
+);
+say();
+say(`Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+if (!quick) writeFileSync(join(here, "RESULTS.md"), `${out.join("\n")}\n`);

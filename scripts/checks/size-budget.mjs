@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Size budget: a minimal `files.retrieve` program per provider package, bundled for the browser
+// (esbuild bundle + minify + gzip), must stay within BUDGET bytes. TARGET is the goal of issue 7
+// (6 KB), printed as met / not met; BUDGET is the regression line that fails the check, to be
+// lowered to TARGET once the runtime is trimmed. The Node bundle is printed for information; it
+// must contain the Node transport, and the browser bundle must not.
+// SIZE_BUDGET_BYTES overrides the budget (to see the check fail). Needs `pnpm build` first.
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundleSize, retrievePrograms } from "../lib/bundle-size.mjs";
+
+const TARGET = 6 * 1024;
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: read by this check only, never by a turbo task
+const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 8 * 1024);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const NODE_TRANSPORT = /keepAlive/; // the Node transport's agents; only in the node build
+
+let failed = false;
+const rows = [];
+for (const [name, program] of Object.entries(retrievePrograms)) {
+  const dir = join(root, "packages", name.replace("@org/", ""));
+  if (!existsSync(join(dir, "dist", "index.js"))) {
+    console.error(`${name}: not built; run \`pnpm build\` first`);
+    process.exit(1);
+  }
+  const code = program("./dist/index.js");
+  const browser = await bundleSize({ code, resolveDir: dir, platform: "browser" });
+  const node = await bundleSize({ code, resolveDir: dir, platform: "node" });
+  const problems = [];
+  if (browser.gzip > BUDGET) problems.push(`browser bundle ${browser.gzip} B gzip > budget ${BUDGET} B`);
+  if (NODE_TRANSPORT.test(browser.text)) problems.push("browser bundle contains the Node transport");
+  if (!NODE_TRANSPORT.test(node.text)) problems.push("node bundle lacks the Node transport (export condition `node`)");
+  failed ||= problems.length > 0;
+  const target = browser.gzip <= TARGET ? "target met" : `target ${TARGET} B not met`;
+  rows.push([name, browser.minified, browser.gzip, node.minified, node.gzip, problems.join("; ") || `ok, ${target}`]);
+}
+console.log(`size budget: ${BUDGET} B gzip per client (browser); target ${TARGET} B`);
+console.log("package                 browser min / gzip     node min / gzip      ");
+for (const [name, bMin, bGz, nMin, nGz, verdict] of rows) {
+  console.log(
+    `${name.padEnd(22)}  ${String(bMin).padStart(7)} / ${String(bGz).padStart(5)} B  ${String(nMin).padStart(7)} / ${String(nGz).padStart(5)} B  ${verdict}`,
+  );
+}
+process.exit(failed ? 1 : 0);
