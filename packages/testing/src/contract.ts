@@ -101,6 +101,7 @@ export function generatedPackages(): GeneratedPackage[] {
  * @param pkg the package generated from it
  */
 export function contractCases(specFile: string, pkg: GeneratedPackage): ContractCase[] {
+  checkClientContract(pkg);
   const spec = loadSpec(specFile);
   return listOperations(spec).flatMap((op) => {
     const params = exampleParams(spec, op);
@@ -123,6 +124,16 @@ export function contractCases(specFile: string, pkg: GeneratedPackage): Contract
       } satisfies ContractCase;
     });
   });
+}
+
+/** Fails early, with the fix, when a package.json does not say how to test its client. */
+function checkClientContract(pkg: GeneratedPackage): void {
+  const client = pkg.client as Partial<ClientContract> | undefined;
+  for (const field of ["create", "errorClass"] as const) {
+    if (typeof client?.[field] !== "string") {
+      throw new Error(`${pkg.name}: package.json "openapi.client.${field}" must name an export of the package`);
+    }
+  }
 }
 
 /** Every contract case of every generated package. */
