@@ -25,9 +25,29 @@ export async function batch(server, { runs }) {
     oidcTokenProvider: async () => "t",
   });
   await sdk.authenticate();
+  const rawFetchFloor = async () => {
+    // the same 10 chunks, 4 in flight, plain fetch + JSON.parse, no retries: what the payloads cost
+    const chunks = Array.from({ length: ITEMS / CHUNK }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
+    const results = new Array(chunks.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const index = next++;
+        const response = await fetch(`${server.url}/api/v1/projects/bench/files/byids`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: "Bearer t" },
+          body: JSON.stringify({ items: chunks[index] }),
+        });
+        results[index] = (await response.json()).items;
+      }
+    };
+    await Promise.all(Array.from({ length: MAX_IN_FLIGHT }, worker));
+    return results.flat();
+  };
   const contenders = {
     "@org/cognite-files retrieveMultiple": () => ours.files.retrieveMultiple({ items }),
     "@cognite/sdk files.retrieve": () => sdk.files.retrieve(items),
+    "floor: raw fetch, 4 in flight": rawFetchFloor,
   };
   const rows = [];
   for (const [name, fn] of Object.entries(contenders)) {
