@@ -38,7 +38,7 @@ const providers: Provider[] = [
 ];
 
 /** The first ```ts block of a package README. */
-export function quickStart(dir: string): string {
+function quickStart(dir: string): string {
   const readme = readFileSync(join(root, "packages", dir, "README.md"), "utf8");
   const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!block) throw new Error(`packages/${dir}/README.md has no \`\`\`ts block`);
