@@ -92,7 +92,7 @@ export async function scaffold(name, specPath, repoRoot = root) {
   if (!operations.length) throw new Error(`${specPath} has no operations`);
   const baseUrl = spec.servers?.[0]?.url;
   if (!/^https?:\/\//.test(baseUrl ?? "")) throw new Error(`${specPath}: servers[0].url must be an absolute URL`);
-  const title = String(spec.info?.title ?? name).replace(/\s*API$/i, "") + " API";
+  const title = `${String(spec.info?.title ?? name).replace(/\s*API$/i, "")} API`;
   const first = operations[0];
   Object.assign(values, {
     __TITLE__: title,
