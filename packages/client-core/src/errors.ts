@@ -46,7 +46,6 @@ export class ApiError extends Error {
 
   constructor(init: ApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = new.target.name;
     this.status = init.status;
     this.code = init.code;
     this.requestId = init.requestId;
@@ -90,6 +89,27 @@ export class AbortError extends ApiError {}
 /** The call's parameters or the client's options are invalid; nothing was sent. */
 export class InvalidParamsError extends ApiError {}
 
+// `name` lives on each prototype, spelled out: minifiers rename classes, so `constructor.name`
+// would read "e" in a user's production bundle.
+for (const [name, Class] of Object.entries({
+  ApiError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  InvalidResponseError,
+  ConnectionError,
+  TimeoutError,
+  AbortError,
+  InvalidParamsError,
+})) {
+  Object.defineProperty(Class.prototype, "name", { value: name, writable: true, configurable: true });
+}
+
 /** Picks the error class for an HTTP status. */
 export function errorClassForStatus(status: number): typeof ApiError {
   switch (status) {
@@ -118,16 +138,17 @@ export function errorClassForStatus(status: number): typeof ApiError {
  * `RateLimitError` and a `CogniteApiError`.
  */
 export function defineProviderError<Fields extends object>(provider: string, name: string): ProviderErrorClass<Fields> {
-  const cls = {
-    [name]: class extends ApiError {
-      constructor(init: ApiErrorInit) {
-        super({ ...init, provider });
-      }
-      static override [Symbol.hasInstance](value: unknown): boolean {
-        return value instanceof ApiError && value.provider === provider;
-      }
-    },
-  }[name] as unknown as ProviderErrorClass<Fields>;
+  class ProviderError extends ApiError {
+    constructor(init: ApiErrorInit) {
+      super({ ...init, provider });
+    }
+    static override [Symbol.hasInstance](value: unknown): boolean {
+      return value instanceof ApiError && value.provider === provider;
+    }
+  }
+  Object.defineProperty(ProviderError.prototype, "name", { value: name, writable: true, configurable: true });
+  Object.defineProperty(ProviderError, "name", { value: name });
+  const cls = ProviderError as unknown as ProviderErrorClass<Fields>;
   return cls;
 }
 

@@ -109,3 +109,27 @@ describe("typed errors", () => {
     expect(requestId).toBe("req_9");
   });
 });
+
+describe("error names survive minification", () => {
+  test("every class's name is spelled out, not taken from the (renamable) constructor", async () => {
+    const { build } = await import("esbuild");
+    const out = await build({
+      stdin: {
+        contents:
+          'import * as core from "./src/index.ts"; const P = core.defineProviderError("x", "XApiError");' +
+          "globalThis.__names = [new core.RateLimitError({message:'m'}).name, new core.TimeoutError({message:'m'}).name," +
+          " new core.ApiError({message:'m'}).name, new P({message:'m'}).name, String(new core.NotFoundError({message:'m'}))];",
+        resolveDir: new URL("..", import.meta.url).pathname,
+        loader: "ts",
+      },
+      bundle: true,
+      minify: true,
+      format: "iife",
+      write: false,
+      logLevel: "silent",
+    });
+    const g = globalThis as { __names?: string[] };
+    new Function(out.outputFiles[0]?.text ?? "")();
+    expect(g.__names).toEqual(["RateLimitError", "TimeoutError", "ApiError", "XApiError", "NotFoundError: m"]);
+  });
+});
