@@ -56,8 +56,11 @@ export interface ProviderDefinition {
 export interface UnwrapContext {
   response: Response;
   requestId: string | undefined;
-  /** Builds an error of the provider's brand for this response. */
-  error(init: Omit<ApiErrorInit, "provider">): ApiError;
+  /**
+   * Builds an error of the provider's brand for this response, credentials scrubbed; its class
+   * follows the status unless one is given (e.g. `InvalidResponseError`).
+   */
+  error(init: Omit<ApiErrorInit, "provider">, Class?: typeof ApiError): ApiError;
 }
 
 /** Calls one operation; what generated resource methods are built on. */
@@ -96,14 +99,29 @@ export function createCoreClient<Paths extends {}>(
   );
   const defaultTimeout = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const defaultRetries = checkRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
-  const log = levelledLogger(options.logger, options.logLevel ?? "warn", `[${provider.packageName}]`);
+  const log = levelledLogger(options.logger ?? console, options.logLevel ?? "warn", `[${provider.packageName}]`);
   const staticHeaders: Record<string, string> = { Accept: "application/json", ...options.headers };
   if (!IN_BROWSER) staticHeaders["User-Agent"] = `${provider.packageName}/${provider.packageVersion}`;
-  const raw = createClient<Paths>({
+  const clientOptions = {
     baseUrl,
     headers: staticHeaders,
     ...(options.fetch ? { fetch: options.fetch } : defaultTransport),
-  });
+  };
+  // The engine's own client: no middleware, so nothing runs per request that `call` does not need.
+  const engine = createClient<Paths>(clientOptions);
+  // The public escape hatch: the same client, plus the provider's credentials on every request.
+  const raw = createClient<Paths>(clientOptions);
+  const authenticate = provider.authenticate;
+  if (authenticate) {
+    raw.use({
+      async onRequest({ request }) {
+        for (const [name, value] of Object.entries(await authenticate({ refresh: false }))) {
+          request.headers.set(name, value);
+        }
+        return request;
+      },
+    });
+  }
   const requestIdHeaders = provider.requestIdHeaders ?? ["x-request-id", "request-id"];
   const secrets = provider.secrets ?? (() => []);
 
@@ -157,7 +175,7 @@ export function createCoreClient<Paths extends {}>(
     const headers = auth || callHeaders ? { ...auth, ...callHeaders } : undefined;
     const timer = attemptSignal(timeoutMs, signal);
     try {
-      const result = await raw.request(
+      const result = await engine.request(
         operation.method.toLowerCase() as "get",
         path as never,
         {
@@ -213,8 +231,8 @@ export function createCoreClient<Paths extends {}>(
       ? provider.unwrap(body, {
           response,
           requestId,
-          error: (init) =>
-            makeError(errorClassForStatus(init.status ?? response.status), {
+          error: (init, Class) =>
+            makeError(Class ?? errorClassForStatus(init.status ?? response.status), {
               headers: headersToObject(response.headers),
               ...init,
             }),

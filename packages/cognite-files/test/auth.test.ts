@@ -104,9 +104,7 @@ describe("401: the provider is called once more and the request retried once", (
 });
 
 describe("raw access", () => {
-  // BUG (client-core): `raw` is built with the static headers only; the provider's
-  // `authenticate` hook runs inside `call`, so `client.raw` requests carry no token.
-  test.fails("client.raw sends the token too", async () => {
+  test("client.raw sends the token too", async () => {
     const server = await serve((_req, res) => json(res, 200, FILE));
     const cdf = createCogniteClient({ project: PROJECT, baseUrl: server.url, token: TOKEN });
     await cdf.raw.GET("/files/{id}", { params: { path: { id: 1 } } });

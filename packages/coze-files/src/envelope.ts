@@ -1,6 +1,5 @@
 /** Coze's response envelope `{code, msg, data, detail: {logid}}`: unwrapping and error mapping. */
-import type { ApiErrorInit, UnwrapContext } from "@org/client-core";
-import { InvalidResponseError } from "@org/client-core";
+import { type ApiErrorInit, InvalidResponseError, type UnwrapContext } from "@org/client-core";
 
 interface Envelope {
   code: number;
@@ -17,22 +16,6 @@ const logidOf = (body: Envelope): string | undefined =>
   typeof body.detail?.logid === "string" && body.detail.logid !== "" ? body.detail.logid : undefined;
 
 /**
- * An `InvalidResponseError` of Coze's brand. `context.error` builds it first so that the token is
- * scrubbed from the message, headers and body exactly as in every other error.
- */
-function invalidResponse(context: UnwrapContext, init: Omit<ApiErrorInit, "provider">): InvalidResponseError {
-  const scrubbed = context.error(init);
-  return new InvalidResponseError({
-    status: scrubbed.status,
-    message: scrubbed.message,
-    requestId: scrubbed.requestId,
-    headers: scrubbed.headers,
-    body: scrubbed.body,
-    provider: "coze",
-  });
-}
-
-/**
  * Returns `data` of a successful envelope. A non-zero `code` (even in an HTTP 200) becomes a
  * `CozeApiError` with the real HTTP status; a body that is not an envelope, or one without
  * `data`, becomes an `InvalidResponseError` (also a `CozeApiError`).
@@ -40,12 +23,15 @@ function invalidResponse(context: UnwrapContext, init: Omit<ApiErrorInit, "provi
 export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
   const { response } = context;
   if (!isEnvelope(body)) {
-    throw invalidResponse(context, {
-      status: response.status,
-      message: `${response.status}: response is not a Coze envelope {code, msg, data}`,
-      requestId: context.requestId,
-      body,
-    });
+    throw context.error(
+      {
+        status: response.status,
+        message: `${response.status}: response is not a Coze envelope {code, msg, data}`,
+        requestId: context.requestId,
+        body,
+      },
+      InvalidResponseError,
+    );
   }
   const requestId = logidOf(body) ?? context.requestId;
   if (body.code !== 0) {
@@ -59,12 +45,15 @@ export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
     });
   }
   if (body.data === undefined || body.data === null) {
-    throw invalidResponse(context, {
-      status: response.status,
-      message: `${response.status}: Coze envelope has code 0 but no data`,
-      requestId,
-      body,
-    });
+    throw context.error(
+      {
+        status: response.status,
+        message: `${response.status}: Coze envelope has code 0 but no data`,
+        requestId,
+        body,
+      },
+      InvalidResponseError,
+    );
   }
   return body.data;
 }

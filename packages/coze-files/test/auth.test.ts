@@ -97,9 +97,7 @@ describe("base URL", () => {
 const FOLDER_STUB = { id: "42", name: "n", workspace_id: "w", creator_user_id: "u" };
 
 describe("raw access", () => {
-  // BUG (client-core): `raw` is built with the static headers only; the provider's
-  // `authenticate` hook runs inside `call`, so `client.raw` requests carry no token.
-  test.fails("client.raw sends the token too", async () => {
+  test("client.raw sends the token too", async () => {
     const server = await serve((_req, res) => json(res, 200, ok(FILE)));
     await createCozeClient({ token: TOKEN, baseUrl: server.url }).raw.GET("/v1/files/retrieve", {
       params: { query: { file_id: "1" } },

@@ -94,9 +94,7 @@ describe("live/test key warnings (warn, don't fail)", () => {
 });
 
 describe("raw access", () => {
-  // BUG (client-core): `raw` is built with the static headers only; the provider's
-  // `authenticate` hook runs inside `call`, so `client.raw` requests carry no credentials.
-  test.fails("client.raw sends the key too", async () => {
+  test("client.raw sends the key too", async () => {
     const server = await serve((_req, res) => json(res, 200, FILE));
     await createWooshpayClient({ apiKey: TEST_KEY, baseUrl: server.url }).raw.GET("/v1/files/{id}", {
       params: { path: { id: "file_1" } },
