@@ -77,6 +77,7 @@ async function main() {
   assertBuilt(packages);
   const tmp = mkdtempSync(join(tmpdir(), "pack-smoke-"));
   const servers = [];
+  let starting;
   try {
     // 1. pack + install with npm, outside the workspace
     const tarballs = packages.map((p) => pack(p.dir, tmp));
@@ -87,7 +88,7 @@ async function main() {
     lap(`packed ${packages.length} packages, npm install of the tarballs`);
     // Prism starts while the checks below run.
     const generated = generatedPackages(root);
-    const starting = Promise.all(
+    starting = Promise.all(
       generated.map((g) =>
         startPrism(g.spec).then((server) => {
           servers.push(server);
@@ -153,6 +154,7 @@ async function main() {
     }
     lap("consumer (ESM + CJS) against Prism");
   } finally {
+    await starting?.catch(() => {}); // a failure before the mocks were up must not leave them running
     await Promise.all(servers.map((s) => s.stop()));
     rmSync(tmp, { recursive: true, force: true });
   }

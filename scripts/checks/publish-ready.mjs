@@ -86,7 +86,7 @@ async function main() {
     console.log(
       `publish-ready: ${packages.length - failed}/${packages.length} packages clean (${Date.now() - started} ms)`,
     );
-    if (failed) process.exit(1);
+    if (failed) process.exitCode = 1;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
