@@ -12,6 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { pipeline, Readable } from "node:stream";
 import { constants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { TimeoutReason } from "./abort.js";
 import { TransportRequest } from "./transport-request.js";
 import { BufferedResponse, NodeResponse } from "./transport-response.js";
 
@@ -39,6 +40,8 @@ interface Outgoing {
   headers: Record<string, string>;
   body: Uint8Array | undefined;
   signal: AbortSignal | undefined;
+  /** Deadline for the whole exchange, body included; on expiry it rejects with a `TimeoutReason`. */
+  timeoutMs: number | undefined;
   redirect: RequestRedirect;
   redirected: boolean;
 }
@@ -71,8 +74,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
       const open = url.protocol === "https:" ? httpsRequest : httpRequest;
       let settled = false;
       let source: Readable | undefined;
-      const onAbort = () => {
-        const reason = abortReason(signal as AbortSignal);
+      const stop = (reason: unknown) => {
         req.destroy();
         source?.destroy(
           reason instanceof Error ? reason : new DOMException("This operation was aborted", "AbortError"),
@@ -82,7 +84,16 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
           reject(reason);
         }
       };
-      const finish = () => signal?.removeEventListener("abort", onAbort);
+      const onAbort = () => stop(abortReason(signal as AbortSignal));
+      const timeoutMs = out.timeoutMs;
+      const timer =
+        timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)
+          ? setTimeout(() => stop(new TimeoutReason(timeoutMs)), timeoutMs)
+          : undefined;
+      const finish = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
       const fail = (error: unknown) => {
         finish();
         if (settled) return;
@@ -213,7 +224,7 @@ async function outgoing(input: RequestInfo | URL, init: RequestInit | undefined)
   }
   const signal = init?.signal ?? light?.signal ?? request?.signal ?? undefined;
   const redirect = init?.redirect ?? light?.redirect ?? request?.redirect ?? "follow";
-  return { url, method, headers, body, signal, redirect, redirected: false };
+  return { url, method, headers, body, signal, timeoutMs: light?.timeoutMs, redirect, redirected: false };
 }
 
 function responseHeaders(res: IncomingMessage): Headers {
@@ -251,7 +262,9 @@ export const nodeFetch: typeof fetch = createNodeTransport();
  * What the engine gives openapi-fetch when the caller passes no `fetch` (the `node` build; see
  * `transport.ts`): this transport, and the light request object it reads directly.
  */
-export const defaultTransport: { fetch?: typeof fetch; Request?: typeof Request } = {
+export const defaultTransport: { fetch?: typeof fetch; Request?: typeof Request; deadline?: boolean } = {
   fetch: nodeFetch,
   Request: TransportRequest as unknown as typeof Request,
+  // the transport enforces `timeoutMs` itself: the engine needs no AbortController per attempt
+  deadline: true,
 };

@@ -12,14 +12,17 @@ export class TransportRequest {
   readonly body: BodyInit | null;
   readonly signal: AbortSignal | null;
   readonly redirect: RequestRedirect;
+  /** The engine's per-attempt deadline, enforced by the Node transport itself (no AbortController). */
+  readonly timeoutMs: number | undefined;
 
-  constructor(input: string | URL, init: RequestInit = {}) {
+  constructor(input: string | URL, init: RequestInit & { timeoutMs?: number } = {}) {
     this.url = String(input);
     this.method = (init.method ?? "GET").toUpperCase();
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     this.body = init.body ?? null;
     this.signal = init.signal ?? null;
     this.redirect = init.redirect ?? "follow";
+    this.timeoutMs = init.timeoutMs;
   }
 
   static [Symbol.hasInstance](value: unknown): boolean {

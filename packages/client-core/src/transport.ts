@@ -4,4 +4,4 @@
  * The `node` build of the package (export condition `node`) replaces this module with
  * `transport-node.ts`, a keep-alive `node:http` transport, so browser bundles never include it.
  */
-export const defaultTransport: { fetch?: typeof fetch; Request?: typeof Request } = {};
+export const defaultTransport: { fetch?: typeof fetch; Request?: typeof Request; deadline?: boolean } = {};

@@ -7,12 +7,15 @@ export type CogniteToken = string | (() => string | Promise<string>);
 export interface TokenCache {
   /** The current token; calls the provider on first use, or again when `refresh` is true. */
   get(refresh: boolean): Promise<string>;
+  /** The current token when it is already known (no request needs to wait for it). */
+  ready(): string | undefined;
   /** The last token seen, for scrubbing from error messages. */
   last(): string;
 }
 
 export function tokenCache(token: CogniteToken): TokenCache {
   let current: Promise<string> | undefined;
+  let resolved: string | undefined = typeof token === "string" ? token : undefined;
   let last = typeof token === "string" ? token : "";
   const load = async (): Promise<string> => {
     const value = typeof token === "string" ? token : await token();
@@ -25,14 +28,22 @@ export function tokenCache(token: CogniteToken): TokenCache {
   return {
     get(refresh) {
       if (current === undefined || refresh) {
-        current = load();
-        // a failed fetch is not cached: the next request tries again
-        current.catch(() => {
-          current = undefined;
-        });
+        resolved = undefined;
+        const loading = load();
+        current = loading;
+        loading.then(
+          (value) => {
+            if (current === loading) resolved = value;
+          },
+          // a failed fetch is not cached: the next request tries again
+          () => {
+            if (current === loading) current = undefined;
+          },
+        );
       }
       return current;
     },
+    ready: () => resolved,
     last: () => last,
   };
 }

@@ -101,8 +101,10 @@ export function createCogniteClient(options: CogniteClientOptions): CogniteClien
       errorBrand: "cognite",
       defaultBaseUrl: "",
       requestIdHeaders: ["x-request-id"],
-      async authenticate({ refresh }) {
-        return { Authorization: `Bearer ${await tokens.get(refresh)}` };
+      authenticate({ refresh }) {
+        const known = refresh ? undefined : tokens.ready();
+        if (known !== undefined) return { Authorization: `Bearer ${known}` };
+        return tokens.get(refresh).then((value) => ({ Authorization: `Bearer ${value}` }));
       },
       refreshOnUnauthorized: typeof token === "function",
       secrets: () => [tokens.last()],

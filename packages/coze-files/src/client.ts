@@ -63,13 +63,15 @@ export function createCozeClient(options: CozeClientOptions = {}): CozeClient {
       errorBrand: "coze",
       defaultBaseUrl: COZE_CN_BASE_URL,
       requestIdHeaders: ["x-tt-logid"],
-      async authenticate() {
-        const value = typeof token === "string" ? token : await token();
-        if (typeof value !== "string" || value === "") {
-          throw new InvalidParamsError({ message: "Coze: the token function returned no token" });
-        }
-        lastToken = value;
-        return { Authorization: `Bearer ${value}` };
+      authenticate() {
+        if (typeof token === "string") return { Authorization: `Bearer ${token}` };
+        return Promise.resolve(token()).then((value) => {
+          if (typeof value !== "string" || value === "") {
+            throw new InvalidParamsError({ message: "Coze: the token function returned no token" });
+          }
+          lastToken = value;
+          return { Authorization: `Bearer ${value}` };
+        });
       },
       secrets: () => [lastToken],
       mapError: mapCozeError,
