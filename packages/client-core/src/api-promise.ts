@@ -3,44 +3,23 @@ import type { WithResponse } from "./types.js";
 /**
  * The promise every resource method returns: await it for the result, or call
  * {@link APIPromise.withResponse} for the result with its raw `Response` and request id.
+ * It is a native `Promise` (so `await` costs nothing extra) with one more method.
  */
-export class APIPromise<T> extends Promise<T> {
-  readonly #responsePromise: Promise<WithResponse<T>>;
-  #data: Promise<T> | undefined;
-
-  constructor(responsePromise: Promise<WithResponse<T>>) {
-    super((resolve) => resolve(undefined as T));
-    this.#responsePromise = responsePromise;
-  }
-
-  // Promise methods called on an APIPromise create plain promises.
-  static override get [Symbol.species]() {
-    return Promise;
-  }
-
+export interface APIPromise<T> extends Promise<T> {
   /** The result together with the raw `Response` and the provider's request id. */
-  withResponse(): Promise<WithResponse<T>> {
-    return this.#responsePromise;
-  }
+  withResponse(): Promise<WithResponse<T>>;
+}
 
-  #result(): Promise<T> {
-    this.#data ??= this.#responsePromise.then((r) => r.data);
-    return this.#data;
-  }
+const ignore = () => {};
 
-  // biome-ignore lint/suspicious/noThenProperty: an APIPromise is a Promise; then() parses lazily.
-  override then<A = T, B = never>(
-    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
-    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.#result().then(onfulfilled, onrejected);
-  }
-
-  override catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
-    return this.#result().catch(onrejected);
-  }
-
-  override finally(onfinally?: (() => void) | null): Promise<T> {
-    return this.#result().finally(onfinally);
-  }
+/** Makes the {@link APIPromise} of a call from the promise of its full outcome. */
+export function apiPromise<T>(outcome: Promise<WithResponse<T>>): APIPromise<T> {
+  const data = outcome.then((result) => result.data) as APIPromise<T>;
+  data.withResponse = () => {
+    // whoever asks for the response handles the failure there: the result promise must not
+    // also be reported as an unhandled rejection
+    data.catch(ignore);
+    return outcome;
+  };
+  return data;
 }

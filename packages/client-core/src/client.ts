@@ -5,7 +5,7 @@
  */
 import createClient, { type Client } from "openapi-fetch";
 import { attemptSignal, sleep, TimeoutReason } from "./abort.js";
-import { APIPromise } from "./api-promise.js";
+import { type APIPromise, apiPromise } from "./api-promise.js";
 import {
   AbortError,
   type ApiError,
@@ -295,7 +295,7 @@ export function createCoreClient<Paths extends {}>(
   }
 
   const call: OperationCaller = <T>(operation: OperationMeta, params: object | undefined, options?: RequestOptions) =>
-    new APIPromise<T>(run(operation, params, options ?? {}) as Promise<WithResponse<T>>);
+    apiPromise(run(operation, params, options ?? {}) as Promise<WithResponse<T>>);
 
   return { call, raw, baseUrl, log };
 }

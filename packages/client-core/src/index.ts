@@ -3,7 +3,7 @@
  * per-attempt timeouts, cancellation, typed errors, credential redaction.
  * @packageDocumentation
  */
-export { APIPromise } from "./api-promise.js";
+export { type APIPromise, apiPromise } from "./api-promise.js";
 export {
   type AuthContext,
   type CoreClient,

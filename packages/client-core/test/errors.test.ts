@@ -133,3 +133,21 @@ describe("error names survive minification", () => {
     expect(g.__names).toEqual(["RateLimitError", "TimeoutError", "ApiError", "XApiError", "NotFoundError: m"]);
   });
 });
+
+describe("the returned promise", () => {
+  test("is a native Promise with withResponse(); a failure handled there is not also unhandled", async () => {
+    server = await startServer((_req, res) => json(res, 404, { error: "gone" }));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const promise = testClient(server.url).call(getItem, { id: "1" });
+      expect(promise.constructor).toBe(Promise);
+      await expect(promise.withResponse()).rejects.toBeInstanceOf(NotFoundError);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});

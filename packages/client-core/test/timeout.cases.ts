@@ -50,18 +50,18 @@ export function timeoutAndCancellationTests(transport: string): void {
     });
 
     test("the timeout covers a streamed (chunked) body that stalls", async () => {
-    server = await startServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" }); // no content-length: chunked
-      res.write('{"partial":');
+      server = await startServer((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" }); // no content-length: chunked
+        res.write('{"partial":');
+      });
+      const started = Date.now();
+      await expect(
+        testClient(server.url, { timeoutMs: 200, maxRetries: 0 }).call(getItem, { id: "1" }),
+      ).rejects.toBeInstanceOf(TimeoutError);
+      expect(Date.now() - started).toBeLessThan(1500);
     });
-    const started = Date.now();
-    await expect(
-      testClient(server.url, { timeoutMs: 200, maxRetries: 0 }).call(getItem, { id: "1" }),
-    ).rejects.toBeInstanceOf(TimeoutError);
-    expect(Date.now() - started).toBeLessThan(1500);
-  });
 
-  test("the default timeout is 60 s per attempt", async () => {
+    test("the default timeout is 60 s per attempt", async () => {
       server = await silent();
       const controller = new AbortController();
       const pending = rejection(

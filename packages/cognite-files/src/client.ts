@@ -1,5 +1,5 @@
 import {
-  APIPromise,
+  apiPromise,
   type ClientOptions,
   type CoreClient,
   createCoreClient,
@@ -123,7 +123,7 @@ export function createCogniteClient(options: CogniteClientOptions): CogniteClien
           checkId((params as { id?: unknown } | undefined)?.id, "files.retrieve");
         } catch (error) {
           // reported through the promise, like every other failure of the call
-          return new APIPromise<FileMetadata>(Promise.reject(error));
+          return apiPromise<FileMetadata>(Promise.reject(error));
         }
         return generated.files.retrieve(params, requestOptions);
       },
