@@ -15,17 +15,15 @@ export function encodePathSegment(value: string): string {
 
 const PATH_PARAM = /\{([^{}]+)\}/g;
 
-/** A lone UTF-16 surrogate: no UTF-8 encoding exists, so `encodeURIComponent` throws on it. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /**
  * Refuses a URL parameter value (a string, or an array of them) that cannot be percent-encoded
  * because it holds a lone UTF-16 surrogate: an `InvalidParamsError` before anything is sent,
  * rather than a bare `URIError` or a retried "connection error".
  */
 export function checkEncodable(value: unknown, what: string): void {
-  const values: unknown[] = Array.isArray(value) ? value : [value];
-  if (values.some((v) => typeof v === "string" && LONE_SURROGATE.test(v))) {
+  try {
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") encodeURIComponent(v);
+  } catch {
     throw new InvalidParamsError({ message: `${what} holds a lone UTF-16 surrogate and cannot be sent in a URL` });
   }
 }
