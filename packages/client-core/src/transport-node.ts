@@ -9,12 +9,11 @@
  * origins), decompresses gzip/deflate/br, and resolves to a standard `Response`.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent as HttpsAgent } from "node:https";
 import { pipeline, Readable } from "node:stream";
-import { constants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { TimeoutReason } from "./abort.js";
 import { TransportRequest } from "./transport-request.js";
-import { BufferedResponse, NodeResponse } from "./transport-response.js";
+import { responseClasses } from "./transport-response.js";
 
 export { TransportRequest };
 
@@ -26,6 +25,18 @@ export interface NodeTransportOptions {
   httpsAgent?: HttpsAgent;
   /** Largest response body (bytes, from `Content-Length`) read in full before resolving; larger or unsized bodies are streamed. Default 1 MiB. */
   bufferLimit?: number;
+}
+
+/**
+ * Modules loaded on the first request that needs them, not at import: `node:https` (TLS) and
+ * `node:zlib` add about 20 ms to a cold import.
+ */
+let https: typeof import("node:https") | undefined;
+let zlib: typeof import("node:zlib") | undefined;
+
+async function loadModules(secure: boolean): Promise<void> {
+  zlib ??= await import("node:zlib");
+  if (secure) https ??= await import("node:https");
 }
 
 const MAX_REDIRECTS = 20;
@@ -53,7 +64,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
   const bufferLimit = options.bufferLimit ?? 1024 * 1024;
   const agentFor = (url: URL): HttpAgent => {
     if (url.protocol === "https:") {
-      httpsAgent ??= new HttpsAgent({ keepAlive: true });
+      httpsAgent ??= new (https as typeof import("node:https")).Agent({ keepAlive: true });
       return httpsAgent;
     }
     httpAgent ??= new HttpAgent({ keepAlive: true });
@@ -71,7 +82,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
       if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
       if (out.body !== undefined) headers["content-length"] = out.body.byteLength;
       else if (out.method !== "GET" && out.method !== "HEAD") headers["content-length"] = 0;
-      const open = url.protocol === "https:" ? httpsRequest : httpRequest;
+      const open = url.protocol === "https:" ? (https as typeof import("node:https")).request : httpRequest;
+      const { NodeResponse, BufferedResponse } = responseClasses();
       let settled = false;
       let source: Readable | undefined;
       const stop = (reason: unknown) => {
@@ -180,12 +192,15 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
         delete headers[name];
     }
     if (next.origin !== out.url.origin) for (const name of CROSS_ORIGIN_DROP) delete headers[name];
-    return send({ ...out, url: next, method, headers, body, redirected: true });
+    const to: Outgoing = { ...out, url: next, method, headers, body, redirected: true };
+    return loadModules(next.protocol === "https:").then(() => send(to));
   };
 
   return async function nodeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const out = await outgoing(input, init);
     if (out === undefined) return globalThis.fetch(input, init);
+    const secure = out.url.protocol === "https:";
+    if (zlib === undefined || (secure && https === undefined)) await loadModules(secure);
     return send(out);
   };
 }
@@ -235,14 +250,15 @@ function responseHeaders(res: IncomingMessage): Headers {
 }
 
 function decoder(res: IncomingMessage, encoding: string | undefined): Readable {
+  const z = zlib as typeof import("node:zlib");
   switch (encoding) {
     case "gzip":
     case "x-gzip":
-      return pipeline(res, createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }), ignore);
+      return pipeline(res, z.createGunzip({ finishFlush: z.constants.Z_SYNC_FLUSH }), ignore);
     case "deflate":
-      return pipeline(res, createInflate(), ignore);
+      return pipeline(res, z.createInflate(), ignore);
     case "br":
-      return pipeline(res, createBrotliDecompress(), ignore);
+      return pipeline(res, z.createBrotliDecompress(), ignore);
     default:
       return res;
   }

@@ -12,7 +12,7 @@ import createClient from "openapi-fetch";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { AbortError, ConnectionError, TimeoutError } from "../src/index.js";
 import { createNodeTransport, defaultTransport, nodeFetch, TransportRequest } from "../src/transport-node.js";
-import { BufferedResponse } from "../src/transport-response.js";
+import { responseClasses } from "../src/transport-response.js";
 import { createItem, getItem, rejection, testClient } from "./support.js";
 
 vi.mock("../src/transport.js", () => import("../src/transport-node.js"));
@@ -224,7 +224,7 @@ describe("the engine on the Node transport", () => {
     const client = testClient(server.url);
     const { data, response } = await client.call(getItem, { id: "1" }).withResponse();
     expect(data).toEqual({ method: "GET", body: null });
-    expect(response).toBeInstanceOf(BufferedResponse); // made by the Node transport, not by fetch
+    expect(response).toBeInstanceOf(responseClasses().BufferedResponse); // made by the Node transport, not by fetch
     expect(await client.call(createItem, { name: "n" })).toEqual({ method: "POST", body: '{"name":"n"}' });
   });
 
@@ -248,5 +248,23 @@ describe("the engine on the Node transport", () => {
     const refused = await rejection(testClient(await closedPort(), { maxRetries: 0 }).call(getItem, { id: "1" }));
     expect(refused).toBeInstanceOf(ConnectionError);
     expect(refused.message).toContain("ECONNREFUSED");
+  });
+});
+
+describe("cold import", () => {
+  test("importing the Node build loads neither TLS, zlib nor Node's fetch implementation", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { fileURLToPath } = await import("node:url");
+    const entry = fileURLToPath(new URL("../dist/index.node.js", import.meta.url));
+    // what the import pulled in: builtin modules and whether the global Response was touched
+    const script = `
+      let touched = false;
+      const real = Object.getOwnPropertyDescriptor(globalThis, "Response");
+      Object.defineProperty(globalThis, "Response", { configurable: true, get() { touched = true; return real.get ? real.get() : real.value; } });
+      await import(${JSON.stringify(entry)});
+      const loaded = process.moduleLoadList.filter((m) => /NativeModule (tls|zlib|https)$/.test(m));
+      console.log(JSON.stringify({ touched, loaded }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }));
+    expect(out).toEqual({ touched: false, loaded: [] });
   });
 });
