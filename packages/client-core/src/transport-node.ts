@@ -8,9 +8,9 @@
  * with a `TypeError` on a network error, follows redirects (dropping credentials across
  * origins), decompresses gzip/deflate/br, and resolves to a standard `Response`.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
+import type { Agent as HttpAgent, IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
-import { pipeline, Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { TimeoutReason } from "./abort.js";
 import { TransportRequest } from "./transport-request.js";
 import { responseClasses } from "./transport-response.js";
@@ -28,13 +28,20 @@ export interface NodeTransportOptions {
 }
 
 /**
- * Modules loaded on the first request that needs them, not at import: `node:https` (TLS) and
- * `node:zlib` add about 20 ms to a cold import.
+ * Modules loaded on the first request that needs them, not at import: `node:http`, `node:https`
+ * (TLS) and `node:zlib` add about 30 ms to a cold import.
  */
+let http: typeof import("node:http") | undefined;
 let https: typeof import("node:https") | undefined;
 let zlib: typeof import("node:zlib") | undefined;
+let stream: Pick<typeof import("node:stream"), "Readable" | "pipeline"> | undefined;
 
 async function loadModules(secure: boolean): Promise<void> {
+  http ??= await import("node:http");
+  if (stream === undefined) {
+    const { Readable, pipeline } = await import("node:stream");
+    stream = { Readable, pipeline };
+  }
   zlib ??= await import("node:zlib");
   if (secure) https ??= await import("node:https");
 }
@@ -67,7 +74,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
       httpsAgent ??= new (https as typeof import("node:https")).Agent({ keepAlive: true });
       return httpsAgent;
     }
-    httpAgent ??= new HttpAgent({ keepAlive: true });
+    httpAgent ??= new (http as typeof import("node:http")).Agent({ keepAlive: true });
     return httpAgent;
   };
 
@@ -82,7 +89,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
       if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
       if (out.body !== undefined) headers["content-length"] = out.body.byteLength;
       else if (out.method !== "GET" && out.method !== "HEAD") headers["content-length"] = 0;
-      const open = url.protocol === "https:" ? (https as typeof import("node:https")).request : httpRequest;
+      const open =
+        url.protocol === "https:"
+          ? (https as typeof import("node:https")).request
+          : (http as typeof import("node:http")).request;
       const { NodeResponse, BufferedResponse } = responseClasses();
       let settled = false;
       let source: Readable | undefined;
@@ -167,8 +177,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
           source.on("end", finish);
           source.on("error", finish);
           settled = true;
-          const stream = Readable.toWeb(source) as ReadableStream<Uint8Array<ArrayBuffer>>;
-          resolve(new NodeResponse(stream, init, url.href, out.redirected));
+          const body = (stream as NonNullable<typeof stream>).Readable.toWeb(source) as ReadableStream<
+            Uint8Array<ArrayBuffer>
+          >;
+          resolve(new NodeResponse(body, init, url.href, out.redirected));
         },
       );
       req.on("error", fail);
@@ -200,7 +212,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): typeof 
     const out = await outgoing(input, init);
     if (out === undefined) return globalThis.fetch(input, init);
     const secure = out.url.protocol === "https:";
-    if (zlib === undefined || (secure && https === undefined)) await loadModules(secure);
+    if (http === undefined || (secure && https === undefined)) await loadModules(secure);
     return send(out);
   };
 }
@@ -251,6 +263,7 @@ function responseHeaders(res: IncomingMessage): Headers {
 
 function decoder(res: IncomingMessage, encoding: string | undefined): Readable {
   const z = zlib as typeof import("node:zlib");
+  const { pipeline } = stream as NonNullable<typeof stream>;
   switch (encoding) {
     case "gzip":
     case "x-gzip":

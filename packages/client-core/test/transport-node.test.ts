@@ -252,7 +252,7 @@ describe("the engine on the Node transport", () => {
 });
 
 describe("cold import", () => {
-  test("importing the Node build loads neither TLS, zlib nor Node's fetch implementation", async () => {
+  test("importing the Node build loads neither http, TLS, zlib nor Node's fetch implementation", async () => {
     const { execFileSync } = await import("node:child_process");
     const { fileURLToPath } = await import("node:url");
     const entry = fileURLToPath(new URL("../dist/index.node.js", import.meta.url));
@@ -262,7 +262,7 @@ describe("cold import", () => {
       const real = Object.getOwnPropertyDescriptor(globalThis, "Response");
       Object.defineProperty(globalThis, "Response", { configurable: true, get() { touched = true; return real.get ? real.get() : real.value; } });
       await import(${JSON.stringify(entry)});
-      const loaded = process.moduleLoadList.filter((m) => /NativeModule (tls|zlib|https)$/.test(m));
+      const loaded = process.moduleLoadList.filter((m) => /NativeModule (tls|zlib|https|http)$/.test(m));
       console.log(JSON.stringify({ touched, loaded }));`;
     const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }));
     expect(out).toEqual({ touched: false, loaded: [] });
