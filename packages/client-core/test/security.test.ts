@@ -1,6 +1,6 @@
-import { json, startServer, type TestServer } from "@org/testing";
+import { json, memoryLogger, startServer, type TestServer } from "@org/testing";
 import { afterEach, describe, expect, test } from "vitest";
-import { ApiError, ConnectionError, InvalidParamsError, type Logger } from "../src/index.js";
+import { ApiError, ConnectionError, InvalidParamsError } from "../src/index.js";
 import { getItem, rejection, SECRET, testClient } from "./support.js";
 
 let server: TestServer | undefined;
@@ -8,16 +8,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-function memoryLogger() {
-  const lines: string[] = [];
-  const push =
-    (level: string) =>
-    (message: string, ...rest: unknown[]) =>
-      lines.push(`${level} ${message} ${rest.map((r) => JSON.stringify(r)).join(" ")}`);
-  const logger: Logger = { debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
-  return { logger, lines };
-}
 
 describe("path and query encoding", () => {
   test.each([

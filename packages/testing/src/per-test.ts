@@ -1,0 +1,41 @@
+/** Helpers for tests that need a fresh server, a recording logger or a re-routing fetch. */
+import type { Logger } from "@org/client-core";
+import { afterEach } from "vitest";
+import { type Handler, startServer, type TestServer } from "./http-server.js";
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+/** Starts a real HTTP server on 127.0.0.1:0, closed after the current test. */
+export async function serve(handler: Handler): Promise<TestServer> {
+  const server = await startServer(handler);
+  servers.push(server);
+  return server;
+}
+
+/** A logger that keeps every line, level first. */
+export function memoryLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const push =
+    (level: string) =>
+    (message: string, ...rest: unknown[]) =>
+      lines.push(`${level} ${message} ${rest.map((r) => JSON.stringify(r)).join(" ")}`);
+  return { logger: { debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") }, lines };
+}
+
+/**
+ * A `fetch` that records the URL the client asked for, then sends the request to `target`
+ * (same path and query) — to observe default base URLs without leaving the machine.
+ */
+export function redirectFetch(target: string): { fetch: typeof fetch; urls: string[] } {
+  const urls: string[] = [];
+  const redirected: typeof fetch = (input, init) => {
+    const request = new Request(input, init);
+    urls.push(request.url);
+    const url = new URL(request.url);
+    return fetch(new Request(`${target}${url.pathname}${url.search}`, request));
+  };
+  return { fetch: redirected, urls };
+}
