@@ -4,13 +4,15 @@
 //   (a) imports each package with Node ESM `import` and CommonJS `require`,
 //   (b) type-checks a consumer (written from the specs' examples) with tsc --strict, moduleResolution
 //       `bundler` and `node16` (ESM .ts and CommonJS .cts),
-//   (c) runs the compiled consumer, ESM and CJS, against a Prism mock of each spec.
+//   (c) runs the compiled consumer, ESM and CJS, against a Prism mock of each spec,
+//   (d) runs each provider README's quick start, as written, against its Prism mock.
 import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import ts from "typescript";
 import { generatedPackages } from "../generate.mjs";
 import { exampleParams } from "../lib/examples.mjs";
 import { assertBuilt, pack, publishedPackages } from "../lib/pack.mjs";
@@ -153,6 +155,31 @@ async function main() {
       console.log(`  ${script}:\n${out.trim().replace(/^/gm, "    ")}`);
     }
     lap("consumer (ESM + CJS) against Prism");
+
+    // (d) each README's quick start (its first ```ts block), pasted into the consumer project
+    for (const [i, g] of generated.entries()) {
+      const env = g.client.quickStartEnv;
+      if (!env) continue;
+      const readme = readFileSync(join(g.dir, "README.md"), "utf8");
+      const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+      if (!block) throw new Error(`${g.name}: README has no \`\`\`ts quick start`);
+      const js = ts.transpileModule(block, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
+      const file = join(app, `quickstart-${i}.mjs`);
+      writeFileSync(file, js);
+      const vars = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace("{mock}", mocks[i].url)]));
+      const out = execFileSync(process.execPath, [file], {
+        cwd: app,
+        encoding: "utf8",
+        env: { ...process.env, ...vars },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      if (!out.trim() || /\bundefined\b/.test(out))
+        throw new Error(`${g.name} quick start printed ${JSON.stringify(out)}`);
+      console.log(`  ${g.name} README quick start: ${out.trim().slice(0, 100)}`);
+    }
+    lap("README quick starts against Prism");
   } finally {
     await starting?.catch(() => {}); // a failure before the mocks were up must not leave them running
     await Promise.all(servers.map((s) => s.stop()));

@@ -4,11 +4,13 @@
 // through the environment variables the quick start reads.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prismUrl } from "@org/testing";
 import ts from "typescript";
 import { afterAll, afterEach, describe, expect, test, vi } from "vitest";
+// @ts-expect-error plain ESM helper without types
+import { generatedPackages } from "../generate.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -19,23 +21,18 @@ interface Provider {
   env: (mock: string) => Record<string, string>;
 }
 
-const providers: Provider[] = [
-  {
-    dir: "coze-files",
-    name: "@org/coze-files",
-    env: (mock) => ({ COZE_BASE_URL: mock, COZE_API_TOKEN: "pat_quickstart" }),
-  },
-  {
-    dir: "cognite-files",
-    name: "@org/cognite-files",
-    env: (mock) => ({ CDF_BASE_URL: mock, CDF_TOKEN: "quickstart-token" }),
-  },
-  {
-    dir: "wooshpay-files",
-    name: "@org/wooshpay-files",
-    env: (mock) => ({ WOOSHPAY_BASE_URL: mock, WOOSHPAY_API_KEY: "sk_test_quickstart" }),
-  },
-];
+// Every generated package whose package.json says, under "openapi.client.quickStartEnv", which
+// environment its README quick start reads ("{mock}" stands for the Prism mock's URL).
+const providers: Provider[] = (
+  generatedPackages() as { dir: string; name: string; client?: { quickStartEnv?: Record<string, string> } }[]
+)
+  .filter((p) => p.client?.quickStartEnv)
+  .map((p) => ({
+    dir: basename(p.dir),
+    name: p.name,
+    env: (mock: string) =>
+      Object.fromEntries(Object.entries(p.client?.quickStartEnv ?? {}).map(([k, v]) => [k, v.replace("{mock}", mock)])),
+  }));
 
 /** The first ```ts block of a package README. */
 function quickStart(dir: string): string {
