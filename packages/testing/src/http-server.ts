@@ -31,7 +31,6 @@ export interface TestServer {
 export async function startServer(handler: Handler): Promise<TestServer> {
   const started = Date.now();
   const requests: ReceivedRequest[] = [];
-  const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
   const server: Server = createServer(async (req, res) => {
@@ -58,6 +57,22 @@ export async function startServer(handler: Handler): Promise<TestServer> {
       res.end(String(error));
     }
   });
+  const { url, close } = await listenOnLoopback(server);
+  return {
+    url,
+    requests,
+    inFlight: () => inFlight,
+    maxInFlight: () => maxInFlight,
+    close,
+  };
+}
+
+/**
+ * Listens on 127.0.0.1 with a port the OS picks; `close()` also ends open keep-alive connections,
+ * so a test never waits for them.
+ */
+export async function listenOnLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -66,9 +81,6 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    requests,
-    inFlight: () => inFlight,
-    maxInFlight: () => maxInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

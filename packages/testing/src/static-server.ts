@@ -1,6 +1,6 @@
 /** Serves a fixed set of in-memory files on 127.0.0.1 (port chosen by the OS), e.g. a bundled test page. */
 import { createServer } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./http-server.js";
 
 /** One file to serve: its body and `content-type`. */
 export interface StaticFile {
@@ -16,7 +16,6 @@ export interface StaticServer {
 
 /** Serves `files` by exact path (`/`, `/main.js`, …); anything else is a 404. */
 export async function serveFiles(files: Record<string, StaticFile>): Promise<StaticServer> {
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     const file = Object.hasOwn(files, path) ? files[path] : undefined;
@@ -27,18 +26,5 @@ export async function serveFiles(files: Record<string, StaticFile>): Promise<Sta
     res.writeHead(200, { "content-type": file.type, "cache-control": "no-store" });
     res.end(req.method === "HEAD" ? undefined : file.body);
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
