@@ -1,4 +1,4 @@
-import { json } from "@org/testing";
+import { json, recordingFetch } from "@org/testing";
 import { describe, expect, test } from "vitest";
 import {
   CogniteApiError,
@@ -104,11 +104,7 @@ describe("common runtime options", () => {
 
   test("fetch and logger", async () => {
     const server = await serve((_req, res) => json(res, 200, FILE));
-    const seen: string[] = [];
-    const custom: typeof fetch = (input, init) => {
-      seen.push(new Request(input, init).url);
-      return fetch(input, init);
-    };
+    const { fetch: custom, urls: seen } = recordingFetch();
     const { logger, lines } = memoryLogger();
     await createCogniteClient({
       project: PROJECT,

@@ -1,4 +1,4 @@
-import { json } from "@org/testing";
+import { json, recordingFetch } from "@org/testing";
 import { describe, expect, test } from "vitest";
 import { CozeApiError, createCozeClient, InternalServerError, InvalidParamsError, TimeoutError } from "../src/index.js";
 import { FILE, memoryLogger, ok, serve, TOKEN } from "./support.js";
@@ -18,11 +18,7 @@ describe("common runtime options", () => {
 
   test("fetch: a custom fetch carries the requests", async () => {
     const server = await serve((_req, res) => json(res, 200, ok(FILE)));
-    const seen: string[] = [];
-    const custom: typeof fetch = (input, init) => {
-      seen.push(new Request(input, init).url);
-      return fetch(input, init);
-    };
+    const { fetch: custom, urls: seen } = recordingFetch();
     await createCozeClient({ token: TOKEN, baseUrl: server.url, fetch: custom }).files.retrieve({ file_id: "1" });
     expect(seen).toEqual([`${server.url}/v1/files/retrieve?file_id=1`]);
   });

@@ -9,6 +9,6 @@ export {
   watchPageProblems,
 } from "./browser.js";
 export { type Handler, json, type ReceivedRequest, startServer, type TestServer } from "./http-server.js";
-export { memoryLogger, redirectFetch, serve } from "./per-test.js";
+export { memoryLogger, recordingFetch, redirectFetch, serve } from "./per-test.js";
 export { prismUrl } from "./prism.js";
 export { type StaticFile, type StaticServer, serveFiles } from "./static-server.js";

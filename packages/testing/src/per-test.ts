@@ -39,3 +39,13 @@ export function redirectFetch(target: string): { fetch: typeof fetch; urls: stri
   };
   return { fetch: redirected, urls };
 }
+
+/** A `fetch` that records every URL it is asked for and passes the request on to the global `fetch`. */
+export function recordingFetch(): { fetch: typeof fetch; urls: string[] } {
+  const urls: string[] = [];
+  const recording: typeof fetch = (input, init) => {
+    urls.push(new Request(input, init).url);
+    return fetch(input, init);
+  };
+  return { fetch: recording, urls };
+}

@@ -1,4 +1,4 @@
-import { json } from "@org/testing";
+import { json, recordingFetch } from "@org/testing";
 import { describe, expect, test } from "vitest";
 import { createWooshpayClient, InvalidParamsError, TimeoutError, WooshpayApiError } from "../src/index.js";
 import { FILE, memoryLogger, serve, TEST_KEY } from "./support.js";
@@ -6,11 +6,7 @@ import { FILE, memoryLogger, serve, TEST_KEY } from "./support.js";
 describe("common runtime options", () => {
   test("headers (client and per call), User-Agent naming the package, custom fetch, logger", async () => {
     const server = await serve((_req, res) => json(res, 200, FILE));
-    const seen: string[] = [];
-    const custom: typeof fetch = (input, init) => {
-      seen.push(new Request(input, init).url);
-      return fetch(input, init);
-    };
+    const { fetch: custom, urls: seen } = recordingFetch();
     const { logger, lines } = memoryLogger();
     await createWooshpayClient({
       apiKey: TEST_KEY,
