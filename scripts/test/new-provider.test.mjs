@@ -91,7 +91,9 @@ test("a scaffolded provider builds and passes its contract tests against Prism",
   expect(() => run(process.execPath, ["scripts/new-provider.mjs", "notes", sample])).toThrow(/already exists/);
   lap("scaffold");
 
-  run("flock", ["/tmp/pnpm.lock", "pnpm", "install", "--offline", "--no-frozen-lockfile", "--reporter=silent"]);
+  // The new importer must be resolved, which needs registry metadata: a frozen-lockfile install
+  // (all a fresh machine has done) never downloads any, so resolve online when the cache lacks it.
+  run("flock", ["/tmp/pnpm.lock", "pnpm", "install", "--prefer-offline", "--no-frozen-lockfile", "--reporter=silent"]);
   const build = join(tmp, "scripts", "build-package.mjs");
   run(process.execPath, [build], join(tmp, "packages", "client-core"));
   expect(run(process.execPath, [build], join(tmp, "packages", "notes-files"))).toContain(
