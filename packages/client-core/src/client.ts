@@ -1,15 +1,18 @@
 /**
- * The request engine shared by every provider client:
- * auth hook → build URL → send (openapi-fetch) → retry → parse → typed error.
- * It knows nothing about any provider; a provider plugs in through {@link ProviderDefinition}.
+ * The request engine shared by every provider client, one small step per function:
+ * prepare (params → URL, body) → authenticate (within the attempt's deadline) → send (the
+ * transport) → parse or map the error → decide a retry. It knows nothing about any provider; a
+ * provider plugs in through {@link ProviderDefinition}.
  */
 import createClient, { type Client } from "openapi-fetch";
-import { attemptSignal, sleep, TimeoutReason } from "./abort.js";
+import { sleep, withinDeadline } from "./abort.js";
 import { type APIPromise, apiPromise } from "./api-promise.js";
+import { inBrowser } from "./env.js";
 import {
   AbortError,
-  type ApiError,
+  ApiError,
   type ApiErrorInit,
+  AuthenticationError,
   ConnectionError,
   errorClassForStatus,
   InvalidParamsError,
@@ -17,16 +20,25 @@ import {
   TimeoutError,
 } from "./errors.js";
 import { type Logger, levelledLogger } from "./logger.js";
-import { headersToObject, scrubSecrets } from "./redact.js";
-import { backoffDelayMs, isRetryableStatus, serverRetryDelayMs, serverRetryHint } from "./retry.js";
+import { headersToObject } from "./redact.js";
+import { mergeHeaders, type PreparedRequest, prepareRequest } from "./request.js";
+import { errorFromResponse, parseSuccessBody, platformResponse, requestIdFrom } from "./response.js";
+import { backoffDelayMs, serverRetryDelayMs, shouldRetry } from "./retry.js";
+import { SecretSet, scrubInit } from "./secrets.js";
 import { defaultTransport } from "./transport.js";
+import { createFetchTransport } from "./transport-fetch.js";
 import type { ClientOptions, OperationMeta, RequestOptions, WithResponse } from "./types.js";
-import { checkBaseUrl, checkEncodable, fillPath } from "./url.js";
+import { checkBaseUrl } from "./url.js";
+import { ProtocolError, RequestSetupError, TimeoutReason, type Transport, type WireResponse } from "./wire.js";
 
 /** Context passed to a provider's auth hook. */
 export interface AuthContext {
   /** `true` when the previous attempt got 401 and the credentials should be renewed. */
   refresh: boolean;
+  /** With `refresh`: the credential headers that got the 401 (renew only if they are still current). */
+  rejected: Readonly<Record<string, string>> | undefined;
+  /** The caller's signal; the engine also bounds the hook by the attempt's deadline. */
+  signal: AbortSignal | undefined;
 }
 
 /** What a provider package tells the engine about its API. */
@@ -38,11 +50,14 @@ export interface ProviderDefinition {
   errorBrand: string;
   /** Production base URL. */
   defaultBaseUrl: string;
-  /** Returns the credential headers for one attempt. Called before the first request. */
+  /**
+   * Returns the credential headers for one attempt. Runs within the attempt's deadline; what it
+   * throws becomes a typed, scrubbed error. Every value it returns is remembered as a secret.
+   */
   authenticate?: (context: AuthContext) => Record<string, string> | Promise<Record<string, string>>;
   /** Renew the credentials and retry once after a 401 (token providers). */
   refreshOnUnauthorized?: boolean;
-  /** Secrets to scrub from error messages (tokens, keys). */
+  /** Secrets to scrub from errors besides the credential headers `authenticate` returns (e.g. an API key). */
   secrets?: () => readonly string[];
   /** Response headers holding the request id, most specific first. */
   requestIdHeaders?: readonly string[];
@@ -54,7 +69,10 @@ export interface ProviderDefinition {
 
 /** What `unwrap` gets besides the body. */
 export interface UnwrapContext {
-  response: Response;
+  /** HTTP status of the response. */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
   requestId: string | undefined;
   /**
    * Builds an error of the provider's brand for this response, credentials scrubbed; its class
@@ -80,211 +98,267 @@ export interface CoreClient<Paths extends {}> {
   baseUrl: string;
   /** The leveled logger (for provider warnings). */
   log: Logger;
+  /**
+   * Builds an error of the provider's brand, scrubbed of every secret the client has used (for
+   * provider code that fails outside a call, e.g. bad input caught before sending).
+   */
+  error(Class: typeof ApiError, init: ApiErrorInit): ApiError;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RETRIES = 2;
-const EXCERPT = 200;
-const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== "undefined";
+
+/** The result of one attempt: a response to parse, or an error to retry or throw. */
+type Outcome =
+  | { ok: true; response: WireResponse; credentials: Record<string, string> | undefined }
+  | { ok: false; error: ApiError; response?: WireResponse; credentials?: Record<string, string> | undefined };
+
+/** A settled response: the call's result, or the error of its status. */
+type Settled = { result: WithResponse<unknown> } | { error: ApiError; response: WireResponse };
 
 /** Creates the engine for one provider client. */
 export function createCoreClient<Paths extends {}>(
   provider: ProviderDefinition,
   options: ClientOptions = {},
 ): CoreClient<Paths> {
-  const baseUrl = checkBaseUrl(
-    options.baseUrl ?? provider.defaultBaseUrl,
-    provider.authenticate !== undefined,
-    options.allowInsecureHttp ?? false,
-  );
-  const defaultTimeout = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const defaultRetries = checkRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
+  const secrets = new SecretSet();
+  const knownSecrets = (): string[] => {
+    for (const value of provider.secrets?.() ?? []) secrets.add(value);
+    return secrets.list();
+  };
+  // Every error leaves through here: branded, and scrubbed of every secret the client has used.
+  const makeError = (Class: typeof ApiError, init: ApiErrorInit): ApiError =>
+    new Class({ ...scrubInit(init, knownSecrets()), provider: provider.errorBrand });
+  const rebrand = (error: unknown): unknown =>
+    error instanceof ApiError && error.provider === undefined
+      ? makeError(error.constructor as typeof ApiError, {
+          message: error.message,
+          status: error.status,
+          code: error.code,
+          requestId: error.requestId,
+          body: error.body,
+          cause: (error as { cause?: unknown }).cause,
+        })
+      : error;
+
+  let baseUrl: string;
+  let defaultTimeout: number;
+  let defaultRetries: number;
+  let staticHeaders: Record<string, string>;
+  try {
+    baseUrl = checkBaseUrl(
+      options.baseUrl ?? provider.defaultBaseUrl,
+      provider.authenticate !== undefined,
+      options.allowInsecureHttp ?? false,
+    );
+    defaultTimeout = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    defaultRetries = checkRetries(options.maxRetries ?? DEFAULT_MAX_RETRIES);
+    staticHeaders = mergeHeaders(
+      { Accept: "application/json" },
+      inBrowser() ? undefined : { "User-Agent": `${provider.packageName}/${provider.packageVersion}` },
+      options.headers,
+    );
+  } catch (error) {
+    throw rebrand(error);
+  }
   const log = levelledLogger(options.logger ?? console, options.logLevel ?? "warn", `[${provider.packageName}]`);
   const debug = options.logLevel === "debug";
-  const staticHeaders: Record<string, string> = { Accept: "application/json", ...options.headers };
-  if (!IN_BROWSER) staticHeaders["User-Agent"] = `${provider.packageName}/${provider.packageVersion}`;
-  // On Node the default transport enforces each attempt's deadline itself, which spares an
-  // AbortController, a listener and a timer per request (about 12 % of a loopback request).
-  const nativeDeadline = !options.fetch && defaultTransport.deadline === true;
-  const clientOptions = {
-    baseUrl,
-    headers: staticHeaders,
-    ...(options.fetch
-      ? { fetch: options.fetch }
-      : { fetch: defaultTransport.fetch, Request: defaultTransport.Request }),
-  };
-  // The engine's own client: no middleware, so nothing runs per request that `call` does not need.
-  const engine = createClient<Paths>(clientOptions);
-  // The public escape hatch: the same client, plus the provider's credentials on every request.
-  const raw = createClient<Paths>(clientOptions);
-  const authenticate = provider.authenticate;
-  if (authenticate) {
-    raw.use({
-      async onRequest({ request }) {
-        for (const [name, value] of Object.entries(await authenticate({ refresh: false }))) {
-          request.headers.set(name, value);
-        }
-        return request;
-      },
-    });
-  }
+  const transport: Transport =
+    options.fetch || options.fetchOptions || !defaultTransport
+      ? createFetchTransport(options.fetch ?? globalThis.fetch, options.fetchOptions)
+      : defaultTransport;
   const requestIdHeaders = provider.requestIdHeaders ?? ["x-request-id", "request-id"];
-  const secrets = provider.secrets ?? (() => []);
+  const raw = rawClient<Paths>(baseUrl, staticHeaders, options, provider);
 
-  const requestIdOf = (headers: Headers): string | undefined => {
-    for (const name of requestIdHeaders) {
-      const value = headers.get(name);
-      if (value) return value;
+  /** Step 2: the credential headers of one attempt, within its deadline. */
+  async function authenticate(context: AuthContext, deadline: number, timeoutMs: number) {
+    const hook = provider.authenticate;
+    if (!hook) return undefined;
+    const pending = hook(context);
+    const headers =
+      pending instanceof Promise ? await withinDeadline(pending, deadline, timeoutMs, context.signal) : pending;
+    if (headers === null || typeof headers !== "object") {
+      throw new InvalidParamsError({ message: "the credentials hook returned no headers" });
     }
-    return undefined;
-  };
+    for (const name in headers) secrets.add(headers[name]);
+    return headers;
+  }
 
-  // Error paths only: scrub the credentials out of everything an error carries, even when the
-  // server echoed them back in its body or headers.
-  const makeError = (Class: typeof ApiError, init: ApiErrorInit): ApiError => {
-    const known = secrets();
-    return new Class({
-      ...init,
-      message: scrubSecrets(init.message, known),
-      body: scrubValue(init.body, known),
-      headers: scrubValue(init.headers, known),
-      fields: scrubValue(init.fields, known),
-      provider: provider.errorBrand,
-    });
-  };
-
-  const responseError = (response: Response, body: unknown): ApiError => {
-    const mapped = provider.mapError?.(response.status, body, response.headers) ?? {};
-    const requestId = mapped.requestId ?? requestIdOf(response.headers);
-    const detail = mapped.message ?? (typeof body === "string" ? excerpt(body) : undefined);
-    return makeError(errorClassForStatus(response.status), {
-      ...mapped,
-      status: response.status,
-      message: `${response.status} ${response.statusText || "error"}${detail ? `: ${detail}` : ""}`,
-      requestId,
-      headers: headersToObject(response.headers),
-      body: typeof body === "string" ? excerpt(body) : body,
-    });
-  };
-
-  async function attempt(
-    operation: OperationMeta,
-    path: string,
-    query: Record<string, unknown> | undefined,
-    body: Record<string, unknown> | undefined,
-    callHeaders: Record<string, string> | undefined,
-    refresh: boolean,
+  /** Maps what an attempt threw (hook, header check, transport) onto a typed error. */
+  function failure(
+    cause: unknown,
+    stage: "auth" | "send",
     timeoutMs: number,
     signal: AbortSignal | undefined,
-  ): Promise<{ response: Response; data: unknown } | { error: ApiError; response?: Response }> {
-    // an auth hook that answers synchronously costs no extra turn of the event loop
-    const pending = provider.authenticate?.({ refresh });
-    const auth = pending instanceof Promise ? await pending : pending;
-    const headers = auth || callHeaders ? { ...auth, ...callHeaders } : undefined;
-    const timer = nativeDeadline ? undefined : attemptSignal(timeoutMs, signal);
+  ): ApiError {
+    if (cause instanceof TimeoutReason) {
+      return makeError(TimeoutError, {
+        message:
+          stage === "auth"
+            ? `obtaining credentials timed out after ${timeoutMs} ms`
+            : `request timed out after ${timeoutMs} ms`,
+        cause,
+      });
+    }
+    if (signal?.aborted)
+      return makeError(AbortError, { message: "request aborted by the caller", cause: signal.reason });
+    if (cause instanceof ApiError) return rebrand(cause) as ApiError;
+    if (stage === "auth") {
+      return makeError(AuthenticationError, {
+        message: `could not obtain credentials: ${describe(cause)}`,
+        cause,
+      });
+    }
+    if (cause instanceof RequestSetupError) return makeError(InvalidParamsError, { message: cause.message, cause });
+    if (cause instanceof ProtocolError) {
+      return makeError(InvalidResponseError, { message: `invalid response: ${cause.message}`, cause });
+    }
+    return makeError(ConnectionError, { message: `connection error: ${describe(cause)}`, cause });
+  }
+
+  /** One attempt: credentials, then the transport. Never throws for a failure that may be retried. */
+  async function attempt(
+    request: PreparedRequest,
+    callHeaders: Record<string, string> | undefined,
+    context: AuthContext,
+    timeoutMs: number,
+  ): Promise<Outcome> {
+    const signal = context.signal;
+    const deadline = Date.now() + timeoutMs;
+    let credentials: Record<string, string> | undefined;
     try {
-      const result = await engine.request(
-        operation.method.toLowerCase() as "get",
-        path as never,
-        {
-          params: query ? { query } : {},
-          body,
-          headers,
-          signal: timer ? timer.signal : signal,
-          timeoutMs: nativeDeadline ? timeoutMs : undefined,
-          parseAs: "text",
-        } as never,
-      );
-      const response = result.response;
-      if (response.ok) return { response, data: (result as { data?: unknown }).data };
-      return { error: responseError(response, (result as { error?: unknown }).error), response };
+      credentials = await authenticate(context, deadline, timeoutMs);
     } catch (cause) {
-      const reason = timer?.signal.aborted ? timer.signal.reason : cause;
-      if (reason instanceof TimeoutReason || (reason as { cause?: unknown } | null)?.cause instanceof TimeoutReason) {
-        return { error: makeError(TimeoutError, { message: `request timed out after ${timeoutMs} ms`, cause }) };
+      const error = failure(cause, "auth", timeoutMs, signal);
+      if (error instanceof TimeoutError) return { ok: false, error };
+      throw error;
+    }
+    let headers: Record<string, string>;
+    try {
+      headers = mergeHeaders(staticHeaders, credentials, callHeaders);
+    } catch (cause) {
+      throw failure(cause, "send", timeoutMs, signal);
+    }
+    if (request.body !== undefined) headers["content-type"] ??= "application/json";
+    try {
+      const response = await transport({
+        method: request.method,
+        url: request.url,
+        headers,
+        body: request.body,
+        signal,
+        deadline,
+      });
+      return { ok: true, response, credentials };
+    } catch (cause) {
+      const error = failure(cause, "send", timeoutMs, signal);
+      if (error instanceof AbortError || error instanceof InvalidParamsError || error instanceof InvalidResponseError) {
+        throw error;
       }
-      if (signal?.aborted) {
-        throw makeError(AbortError, { message: "request aborted by the caller", cause: signal.reason });
-      }
-      const detail = cause instanceof Error ? causeMessage(cause) : String(cause);
-      return { error: makeError(ConnectionError, { message: `connection error: ${detail}`, cause }) };
-    } finally {
-      timer?.done();
+      return { ok: false, error, credentials };
     }
   }
 
-  const parseSuccess = (operation: OperationMeta, response: Response, text: unknown): WithResponse<unknown> => {
-    const requestId = requestIdOf(response.headers);
-    let body: unknown;
-    if (typeof text === "string" && text !== "") {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw makeError(InvalidResponseError, {
-          status: response.status,
-          message: `${response.status}: response body is not valid JSON: ${excerpt(text)}`,
-          requestId,
-          headers: headersToObject(response.headers),
-          body: excerpt(text),
-        });
-      }
-    } else if (operation.responseBody) {
-      throw makeError(InvalidResponseError, {
-        status: response.status,
-        message: `${response.status}: expected a JSON body, got none`,
-        requestId,
-        headers: headersToObject(response.headers),
-      });
+  /** Step 4: a response becomes the result, or the typed error of its status. */
+  function settle(operation: OperationMeta, route: string, response: WireResponse): Settled {
+    if (response.status < 200 || response.status > 299) {
+      return {
+        error: errorFromResponse(response, operation, route, provider.mapError, requestIdHeaders, makeError),
+        response,
+      };
     }
-    const data = provider.unwrap
-      ? provider.unwrap(body, {
-          response,
+    const requestId = requestIdFrom(response.headers, requestIdHeaders);
+    const body = parseSuccessBody(response, operation, route, requestId, makeError);
+    let data = body;
+    if (provider.unwrap) {
+      try {
+        data = provider.unwrap(body, {
+          status: response.status,
+          headers: response.headers,
           requestId,
           error: (init, Class) =>
             makeError(Class ?? errorClassForStatus(init.status ?? response.status), {
               headers: headersToObject(response.headers),
               ...init,
             }),
-        })
-      : body;
-    return { data, response, requestId };
-  };
+        });
+      } catch (error) {
+        throw error instanceof ApiError
+          ? rebrand(error)
+          : makeError(InvalidResponseError, {
+              status: response.status,
+              message: `${operation.id} (${route}): the response could not be read: ${describe(error)}`,
+              requestId,
+              cause: error,
+            });
+      }
+    }
+    let platform: Response | undefined;
+    return {
+      result: {
+        data,
+        requestId,
+        get response() {
+          platform ??= platformResponse(response);
+          return platform;
+        },
+      },
+    };
+  }
 
+  /** Every attempt of one call, with retries and one credential refresh after a 401. */
   async function run(
     operation: OperationMeta,
     params: object | undefined,
     options: RequestOptions,
   ): Promise<WithResponse<unknown>> {
-    const { path, query, body } = splitParams(operation, params);
-    const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeout);
-    const maxRetries = checkRetries(options.maxRetries ?? defaultRetries);
     const signal = options.signal;
+    const route = `${operation.method} ${operation.path}`;
+    let request: PreparedRequest;
+    let timeoutMs: number;
+    let maxRetries: number;
+    try {
+      timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeout);
+      maxRetries = checkRetries(options.maxRetries ?? defaultRetries);
+      request = prepareRequest(baseUrl, operation, params);
+    } catch (error) {
+      throw rebrand(error);
+    }
     let retries = 0;
     let refreshed = false;
-    let refresh = false;
+    let context: AuthContext = { refresh: false, rejected: undefined, signal };
     for (;;) {
       if (signal?.aborted)
         throw makeError(AbortError, { message: "request aborted by the caller", cause: signal.reason });
       const started = debug ? Date.now() : 0;
-      const outcome = await attempt(operation, path, query, body, options.headers, refresh, timeoutMs, signal);
-      refresh = false;
-      if (!("error" in outcome)) {
-        if (debug) log.debug(`${operation.method} ${path} -> ${outcome.response.status} (${Date.now() - started} ms)`);
-        return parseSuccess(operation, outcome.response, outcome.data);
+      const sent = await attempt(request, options.headers, context, timeoutMs);
+      let error: ApiError;
+      let response: WireResponse | undefined;
+      if (sent.ok) {
+        const settled = settle(operation, route, sent.response);
+        if ("result" in settled) {
+          if (debug)
+            log.debug(`${request.method} ${request.path} -> ${sent.response.status} (${Date.now() - started} ms)`);
+          return settled.result;
+        }
+        ({ error, response } = settled);
+      } else {
+        ({ error, response } = sent);
       }
-      const { error, response } = outcome;
-      if (debug) log.debug(`${operation.method} ${path} -> ${error.status ?? error.name} (${Date.now() - started} ms)`);
+      if (debug)
+        log.debug(`${request.method} ${request.path} -> ${error.status ?? error.name} (${Date.now() - started} ms)`);
       if (error.status === 401 && provider.refreshOnUnauthorized && !refreshed) {
         refreshed = true;
-        refresh = true;
-        log.info(`${operation.method} ${path}: 401, renewing credentials and retrying once`);
+        context = { refresh: true, rejected: sent.credentials, signal };
+        log.info(`${request.method} ${request.path}: 401, renewing credentials and retrying once`);
         continue;
       }
-      if (!shouldRetry(operation, error, response, retries, maxRetries)) throw error;
+      context = { refresh: false, rejected: undefined, signal };
+      if (!shouldRetry(operation.idempotent, error, response?.headers, retries, maxRetries)) throw error;
       const delay = serverRetryDelayMs(response?.headers) ?? backoffDelayMs(retries);
       retries++;
       log.info(
-        `${operation.method} ${path}: ${error.message}; retry ${retries}/${maxRetries} in ${Math.round(delay)} ms`,
+        `${request.method} ${request.path}: ${error.message}; retry ${retries}/${maxRetries} in ${Math.round(delay)} ms`,
       );
       try {
         await sleep(delay, signal);
@@ -297,53 +371,33 @@ export function createCoreClient<Paths extends {}>(
   const call: OperationCaller = <T>(operation: OperationMeta, params: object | undefined, options?: RequestOptions) =>
     apiPromise(run(operation, params, options ?? {}) as Promise<WithResponse<T>>);
 
-  return { call, raw, baseUrl, log };
+  return { call, raw, baseUrl, log, error: makeError };
 }
 
-function shouldRetry(
-  operation: OperationMeta,
-  error: ApiError,
-  response: Response | undefined,
-  retries: number,
-  maxRetries: number,
-): boolean {
-  if (retries >= maxRetries || !operation.idempotent) return false;
-  if (error instanceof ConnectionError) return true;
-  const hint = serverRetryHint(response?.headers);
-  if (hint !== undefined) return hint;
-  return error.status !== undefined && isRetryableStatus(error.status);
-}
-
-/** Splits one params object into path, query and body by the operation's metadata. */
-export function splitParams(
-  operation: OperationMeta,
-  params: object | undefined,
-): { path: string; query: Record<string, unknown> | undefined; body: Record<string, unknown> | undefined } {
-  if (params !== undefined && (params === null || typeof params !== "object" || Array.isArray(params))) {
-    throw new InvalidParamsError({ message: `${operation.id}: params must be an object` });
+/** The public escape hatch: openapi-fetch on the same base URL and headers, plus the provider's credentials. */
+function rawClient<Paths extends {}>(
+  baseUrl: string,
+  headers: Record<string, string>,
+  options: ClientOptions,
+  provider: ProviderDefinition,
+): Client<Paths> {
+  const raw = createClient<Paths>({
+    ...options.fetchOptions,
+    baseUrl,
+    headers,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const authenticate = provider.authenticate;
+  if (authenticate) {
+    raw.use({
+      async onRequest({ request }) {
+        const credentials = await authenticate({ refresh: false, rejected: undefined, signal: request.signal });
+        for (const [name, value] of Object.entries(credentials)) request.headers.set(name, value);
+        return request;
+      },
+    });
   }
-  const values = (params ?? {}) as Record<string, unknown>;
-  for (const name of operation.required) {
-    if (values[name] === undefined || values[name] === null) {
-      throw new InvalidParamsError({ message: `${operation.id}: missing required parameter "${name}"` });
-    }
-  }
-  const path = fillPath(operation.path, values);
-  let query: Record<string, unknown> | undefined;
-  for (const name of operation.queryParams) {
-    if (values[name] === undefined) continue;
-    checkEncodable(values[name], `${operation.id}: query parameter "${name}"`);
-    query ??= {};
-    query[name] = values[name];
-  }
-  let body: Record<string, unknown> | undefined;
-  if (operation.body) {
-    body = {};
-    for (const [name, value] of Object.entries(values)) {
-      if (!operation.pathParams.includes(name) && !operation.queryParams.includes(name)) body[name] = value;
-    }
-  }
-  return { path, query, body };
+  return raw;
 }
 
 function checkTimeout(value: number): number {
@@ -360,24 +414,11 @@ function checkRetries(value: number): number {
   return value;
 }
 
-function scrubValue<T>(value: T, known: readonly string[]): T {
-  if (value === undefined || known.every((secret) => secret.length < 4)) return value;
-  const text = JSON.stringify(value);
-  if (text === undefined) return value;
-  const clean = scrubSecrets(text, known);
-  return clean === text ? value : (JSON.parse(clean) as T);
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT)}…` : flat;
-}
-
-function causeMessage(error: Error): string {
+/** A one-line account of what went wrong, with the code of the underlying error (`ECONNRESET`, …). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
   const inner = (error as { cause?: unknown }).cause;
-  if (inner instanceof Error) {
-    const code = (inner as { code?: unknown }).code;
-    return `${error.message} (${typeof code === "string" ? `${code}: ` : ""}${inner.message})`;
-  }
-  return error.message;
+  const code = (error as { code?: unknown }).code ?? (inner as { code?: unknown } | undefined)?.code;
+  const detail = inner instanceof Error && inner.message !== error.message ? ` (${inner.message})` : "";
+  return `${typeof code === "string" ? `${code}: ` : ""}${error.message}${detail}`;
 }

@@ -11,3 +11,8 @@ export function readEnv(name: string): string | undefined {
     return undefined;
   }
 }
+
+/** Whether the code runs in a browser page (where anything the client holds can be read by the user). */
+export function inBrowser(): boolean {
+  return typeof (globalThis as { document?: unknown }).document !== "undefined";
+}

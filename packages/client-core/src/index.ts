@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { type APIPromise, apiPromise } from "./api-promise.js";
+export { type BearerAuth, type BearerAuthOptions, type BearerToken, bearerAuth } from "./bearer.js";
 export {
   type AuthContext,
   type CoreClient,
@@ -12,7 +13,7 @@ export {
   type ProviderDefinition,
   type UnwrapContext,
 } from "./client.js";
-export { readEnv } from "./env.js";
+export { inBrowser, readEnv } from "./env.js";
 export {
   AbortError,
   ApiError,
@@ -33,6 +34,7 @@ export {
   UnprocessableEntityError,
 } from "./errors.js";
 export type { Logger, LogLevel } from "./logger.js";
+
 export type {
   ClientOptions,
   OperationMeta,

@@ -9,6 +9,11 @@ const SECRET_HEADERS = new Set([
   "x-auth-token",
 ]);
 
+/** Whether a header (any case) carries a credential. */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADERS.has(name.toLowerCase());
+}
+
 /** Replaces credential-bearing header values with `[redacted]`. Names are lower-cased. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -26,13 +31,4 @@ export function headersToObject(headers: Headers): Record<string, string> {
     out[name] = value;
   });
   return redactHeaders(out);
-}
-
-/** Removes every occurrence of the given secrets from a string. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join("[redacted]");
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 /** Retry policy: which failures are retried, and how long to wait before the next attempt. */
+import { type ApiError, ConnectionError } from "./errors.js";
 
 /** Statuses that are retried: timeout, conflict (lock contention), rate limit, server errors. */
 export function isRetryableStatus(status: number): boolean {
@@ -46,4 +47,23 @@ export function serverRetryHint(headers: Headers | undefined): boolean | undefin
   if (hint === "true") return true;
   if (hint === "false") return false;
   return undefined;
+}
+
+/**
+ * Whether a failed attempt is tried again: only operations that may be repeated (idempotent),
+ * within `maxRetries`, for a connection failure or timeout, or a retryable status — unless the
+ * server's `x-should-retry` says otherwise.
+ */
+export function shouldRetry(
+  idempotent: boolean,
+  error: ApiError,
+  headers: Headers | undefined,
+  retries: number,
+  maxRetries: number,
+): boolean {
+  if (retries >= maxRetries || !idempotent) return false;
+  if (error instanceof ConnectionError) return true;
+  const hint = serverRetryHint(headers);
+  if (hint !== undefined) return hint;
+  return error.status !== undefined && isRetryableStatus(error.status);
 }

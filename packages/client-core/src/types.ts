@@ -29,10 +29,16 @@ export interface ClientOptions {
   /** Retries after the first attempt for retryable failures. Default 2; `0` disables. */
   maxRetries?: number;
   /**
-   * A `fetch` implementation (tests, proxies, edge runtimes). Default: on Node, a keep-alive
-   * `node:http`/`node:https` transport (the `node` export condition); elsewhere the global `fetch`.
+   * A `fetch` implementation (tests, proxies, edge runtimes); when given, it is always used.
+   * Default: on Node, a keep-alive `node:http`/`node:https` transport (the `node` export
+   * condition); elsewhere the global `fetch`.
    */
   fetch?: typeof fetch;
+  /**
+   * Extra `RequestInit` for every request, e.g. an undici `dispatcher` for a proxy. Requests then
+   * go through `fetch` (the given one, or the global one) rather than the Node transport.
+   */
+  fetchOptions?: RequestInit;
   /** Headers sent with every request. */
   headers?: Record<string, string>;
   /** Receives debug/info/warn/error lines; credentials are never logged. */

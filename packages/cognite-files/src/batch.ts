@@ -27,18 +27,33 @@ export async function retrieveInChunks(
   const results: (FileMetadata[] | undefined)[] = new Array(chunks.length);
   let next = 0;
   let failure: ApiError | undefined;
+  // One failure for good ends the whole call: the chunks still in flight (and their pending
+  // retries) are aborted, and no further chunk is sent. The caller's own signal still applies.
+  const stop = new AbortController();
+  const outer = options.signal;
+  const onOuterAbort = () => stop.abort(outer?.reason);
+  if (outer?.aborted) stop.abort(outer.reason);
+  else outer?.addEventListener("abort", onOuterAbort, { once: true });
+  const chunkOptions: RequestOptions = { ...options, signal: stop.signal };
 
   const worker = async () => {
-    while (failure === undefined && next < chunks.length) {
+    while (failure === undefined && !stop.signal.aborted && next < chunks.length) {
       const index = next++;
       try {
-        results[index] = (await fetchChunk(chunks[index] as FileIdentifier[], options)).items;
+        results[index] = (await fetchChunk(chunks[index] as FileIdentifier[], chunkOptions)).items;
       } catch (error) {
-        failure ??= error as ApiError;
+        if (failure === undefined) {
+          failure = error as ApiError;
+          stop.abort(error);
+        }
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  } finally {
+    outer?.removeEventListener("abort", onOuterAbort);
+  }
 
   if (failure !== undefined) {
     const succeeded: FileMetadata[] = [];

@@ -1,12 +1,13 @@
 import {
   apiPromise,
+  bearerAuth,
   type ClientOptions,
   type CoreClient,
   createCoreClient,
   InvalidParamsError,
   type RequestOptions,
 } from "@org/client-core";
-import { type CogniteToken, tokenCache } from "./auth.js";
+import type { CogniteToken } from "./auth.js";
 import { retrieveInChunks } from "./batch.js";
 import { mapCogniteError } from "./errors.js";
 import { createResources, operationMeta, type Resources } from "./generated/operations.js";
@@ -93,7 +94,7 @@ export function createCogniteClient(options: CogniteClientOptions): CogniteClien
     baseUrl !== undefined
       ? baseUrl.replace("{project}", project ?? "")
       : `https://${cluster}.cognitedata.com/api/v1/projects/${project}`;
-  const tokens = tokenCache(token);
+  const auth = bearerAuth(token, { label: "Cognite", reuse: true });
   const core = createCoreClient<paths>(
     {
       packageName: "@org/cognite-files",
@@ -101,13 +102,8 @@ export function createCogniteClient(options: CogniteClientOptions): CogniteClien
       errorBrand: "cognite",
       defaultBaseUrl: "",
       requestIdHeaders: ["x-request-id"],
-      authenticate({ refresh }) {
-        const known = refresh ? undefined : tokens.ready();
-        if (known !== undefined) return { Authorization: `Bearer ${known}` };
-        return tokens.get(refresh).then((value) => ({ Authorization: `Bearer ${value}` }));
-      },
-      refreshOnUnauthorized: typeof token === "function",
-      secrets: () => [tokens.last()],
+      authenticate: auth.authenticate,
+      refreshOnUnauthorized: auth.refreshOnUnauthorized,
       mapError: mapCogniteError,
     },
     { ...options, baseUrl: apiBaseUrl },

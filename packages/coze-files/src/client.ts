@@ -1,9 +1,11 @@
 import {
+  bearerAuth,
   type ClientOptions,
   type CoreClient,
   createCoreClient,
   defineProviderError,
   InvalidParamsError,
+  inBrowser,
   readEnv,
 } from "@org/client-core";
 import { mapCozeError, unwrapEnvelope } from "./envelope.js";
@@ -55,7 +57,7 @@ export function createCozeClient(options: CozeClientOptions = {}): CozeClient {
   if (token === undefined || token === "") {
     throw new InvalidParamsError({ message: "Coze: no token; pass { token } or set COZE_API_TOKEN" });
   }
-  let lastToken = typeof token === "string" ? token : "";
+  const auth = bearerAuth(token, { label: "Coze", reuse: false });
   const core = createCoreClient<paths>(
     {
       packageName: "@org/coze-files",
@@ -63,27 +65,13 @@ export function createCozeClient(options: CozeClientOptions = {}): CozeClient {
       errorBrand: "coze",
       defaultBaseUrl: COZE_CN_BASE_URL,
       requestIdHeaders: ["x-tt-logid"],
-      authenticate() {
-        if (typeof token === "string") return { Authorization: `Bearer ${token}` };
-        return Promise.resolve(token()).then((value) => {
-          if (typeof value !== "string" || value === "") {
-            throw new InvalidParamsError({ message: "Coze: the token function returned no token" });
-          }
-          lastToken = value;
-          return { Authorization: `Bearer ${value}` };
-        });
-      },
-      secrets: () => [lastToken],
+      authenticate: auth.authenticate,
       mapError: mapCozeError,
       unwrap: unwrapEnvelope,
     },
     options,
   );
-  if (
-    typeof token === "string" &&
-    token.startsWith("pat_") &&
-    typeof (globalThis as { document?: unknown }).document !== "undefined"
-  ) {
+  if (typeof token === "string" && token.startsWith("pat_") && inBrowser()) {
     core.log.warn(
       "a personal access token (pat_…) is used in a browser, where anyone can read it; use a short-lived OAuth token from your server instead",
     );

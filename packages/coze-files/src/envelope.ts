@@ -21,12 +21,12 @@ const logidOf = (body: Envelope): string | undefined =>
  * `data`, becomes an `InvalidResponseError` (also a `CozeApiError`).
  */
 export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
-  const { response } = context;
+  const { status } = context;
   if (!isEnvelope(body)) {
     throw context.error(
       {
-        status: response.status,
-        message: `${response.status}: response is not a Coze envelope {code, msg, data}`,
+        status,
+        message: `${status}: response is not a Coze envelope {code, msg, data}`,
         requestId: context.requestId,
         body,
       },
@@ -36,7 +36,7 @@ export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
   const requestId = logidOf(body) ?? context.requestId;
   if (body.code !== 0) {
     throw context.error({
-      status: response.status,
+      status,
       code: body.code,
       message: `Coze error ${body.code}: ${body.msg || "no message"}`,
       requestId,
@@ -47,8 +47,8 @@ export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
   if (body.data === undefined || body.data === null) {
     throw context.error(
       {
-        status: response.status,
-        message: `${response.status}: Coze envelope has code 0 but no data`,
+        status,
+        message: `${status}: Coze envelope has code 0 but no data`,
         requestId,
         body,
       },

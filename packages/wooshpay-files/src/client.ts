@@ -1,4 +1,11 @@
-import { type ClientOptions, type CoreClient, createCoreClient, InvalidParamsError, readEnv } from "@org/client-core";
+import {
+  type ClientOptions,
+  type CoreClient,
+  createCoreClient,
+  InvalidParamsError,
+  inBrowser,
+  readEnv,
+} from "@org/client-core";
 import { mapWooshpayError } from "./errors.js";
 import { createResources, type Resources } from "./generated/operations.js";
 import type { paths } from "./generated/schema.js";
@@ -54,7 +61,7 @@ export function createWooshpayClient(options: WooshpayClientOptions = {}): Woosh
   } else if (apiKey.startsWith("sk_test_") && host === new URL(WOOSHPAY_LIVE_BASE_URL).host) {
     core.log.warn("a test key (sk_test_…) is used against the live environment");
   }
-  if (apiKey.startsWith("sk_") && typeof (globalThis as { document?: unknown }).document !== "undefined") {
+  if (apiKey.startsWith("sk_") && inBrowser()) {
     core.log.warn(
       "a secret key (sk_…) is used in a browser, where anyone can read it; call Wooshpay from your server instead",
     );

@@ -1,0 +1,126 @@
+/**
+ * Step 1 of a call, before anything is sent: splits one params object into path, query and body
+ * by the operation's metadata, and encodes them — URL, JSON body, headers. Everything wrong with
+ * the input ends here, as an {@link InvalidParamsError} naming the operation.
+ */
+import { createQuerySerializer } from "openapi-fetch";
+import { InvalidParamsError } from "./errors.js";
+import type { OperationMeta } from "./types.js";
+import { checkEncodable, fillPath } from "./url.js";
+
+/** A call's request, encoded once and reused by every attempt. */
+export interface PreparedRequest {
+  readonly method: string;
+  /** Absolute URL, query included. */
+  readonly url: string;
+  /** The path with its parameters filled in (for logs). */
+  readonly path: string;
+  /** The JSON body, when the operation has one. */
+  readonly body: string | undefined;
+}
+
+const serializeQuery = createQuerySerializer();
+
+/** Splits one params object into path, query and body by the operation's metadata. */
+export function splitParams(
+  operation: OperationMeta,
+  params: object | undefined,
+): { path: string; query: Record<string, unknown> | undefined; body: Record<string, unknown> | undefined } {
+  if (params !== undefined && (params === null || typeof params !== "object" || Array.isArray(params))) {
+    throw new InvalidParamsError({ message: `${operation.id}: params must be an object` });
+  }
+  const values = (params ?? {}) as Record<string, unknown>;
+  for (const name of operation.required) {
+    if (values[name] === undefined || values[name] === null) {
+      throw new InvalidParamsError({ message: `${operation.id}: missing required parameter "${name}"` });
+    }
+  }
+  let path: string;
+  try {
+    path = fillPath(operation.path, values);
+  } catch (error) {
+    throw error instanceof InvalidParamsError
+      ? new InvalidParamsError({ message: `${operation.id}: ${error.message}` })
+      : error;
+  }
+  let query: Record<string, unknown> | undefined;
+  for (const name of operation.queryParams) {
+    const value = values[name];
+    if (value === undefined) continue;
+    checkQueryValue(value, `${operation.id}: query parameter "${name}"`);
+    query ??= {};
+    query[name] = value;
+  }
+  let body: Record<string, unknown> | undefined;
+  if (operation.body) {
+    body = {};
+    for (const [name, value] of Object.entries(values)) {
+      if (!operation.pathParams.includes(name) && !operation.queryParams.includes(name)) body[name] = value;
+    }
+  }
+  return { path, query, body };
+}
+
+/** A query value is a string, number, boolean or bigint, or an array of them. */
+function checkQueryValue(value: unknown, what: string): void {
+  const items = Array.isArray(value) ? value : [value];
+  for (const item of items) {
+    const type = typeof item;
+    if (type !== "string" && type !== "number" && type !== "boolean" && type !== "bigint") {
+      throw new InvalidParamsError({
+        message: `${what} must be a string, number or boolean${Array.isArray(value) ? " (in an array)" : " or an array of them"}, got ${item === null ? "null" : type}`,
+      });
+    }
+    if (type === "number" && !Number.isFinite(item)) {
+      throw new InvalidParamsError({ message: `${what} must be a finite number, got ${String(item)}` });
+    }
+  }
+  checkEncodable(value, what);
+}
+
+/** Encodes a call: URL with its query, JSON body. Throws {@link InvalidParamsError} on bad input. */
+export function prepareRequest(baseUrl: string, operation: OperationMeta, params: object | undefined): PreparedRequest {
+  const { path, query, body } = splitParams(operation, params);
+  const search = query ? serializeQuery(query) : "";
+  let json: string | undefined;
+  if (body !== undefined) {
+    try {
+      json = JSON.stringify(body);
+    } catch (cause) {
+      throw new InvalidParamsError({
+        message: `${operation.id}: the request body cannot be serialised as JSON (${cause instanceof Error ? cause.message : String(cause)})`,
+      });
+    }
+  }
+  return { method: operation.method, url: `${baseUrl}${path}${search ? `?${search}` : ""}`, path, body: json };
+}
+
+// Field value per RFC 9110 as `fetch` and node:http enforce it: no NUL, CR or LF, nothing above U+00FF.
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Merges header sets (later ones win, names compared case-insensitively) into one object with
+ * lower-case names, refusing an invalid name or value before anything is sent. The message names
+ * the header, never its value (which may be a credential).
+ */
+export function mergeHeaders(...sets: (Record<string, string> | undefined)[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const set of sets) {
+    if (set === undefined) continue;
+    for (const name in set) {
+      const value = set[name];
+      if (value === undefined) continue;
+      if (!HEADER_NAME.test(name)) {
+        throw new InvalidParamsError({ message: `invalid header name ${JSON.stringify(name.slice(0, 64))}` });
+      }
+      if (typeof value !== "string" || INVALID_HEADER_VALUE.test(value)) {
+        throw new InvalidParamsError({
+          message: `the value of header "${name}" is not a valid header value (a control character, a line break, or a character above U+00FF)`,
+        });
+      }
+      out[name.toLowerCase()] = value.trim();
+    }
+  }
+  return out;
+}

@@ -1,0 +1,121 @@
+/**
+ * The last steps of an attempt: read a success body as the method's result, or turn an error
+ * response into the provider's typed error. Pure functions of the response and the provider's
+ * hooks; the engine brands and scrubs what they build.
+ */
+import { type ApiError, type ApiErrorInit, errorClassForStatus, InvalidResponseError } from "./errors.js";
+import { headersToObject } from "./redact.js";
+import type { OperationMeta } from "./types.js";
+import type { WireResponse } from "./wire.js";
+
+/** Longest excerpt of a non-JSON body kept in an error. */
+const EXCERPT = 200;
+const utf8 = new TextDecoder();
+
+/** Builds a branded, scrubbed error (the engine's `makeError`). */
+export type ErrorFactory = (Class: typeof ApiError, init: ApiErrorInit) => ApiError;
+
+/** What a provider's `mapError` makes of an error response. */
+export type ErrorMapper = (status: number, body: unknown, headers: Headers) => Partial<ApiErrorInit> | undefined;
+
+/** The request id from the first of `names` present in the headers. */
+export function requestIdFrom(headers: Headers, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const value = headers.get(name);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** A short one-line excerpt of a text. */
+export function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > EXCERPT ? `${flat.slice(0, EXCERPT)}…` : flat;
+}
+
+/** The body as JSON, or as text when it is not JSON; `undefined` when empty. */
+function readBody(bytes: Uint8Array): { json: true; value: unknown } | { json: false; text: string } | undefined {
+  if (bytes.byteLength === 0) return undefined;
+  const text = utf8.decode(bytes);
+  try {
+    return { json: true, value: JSON.parse(text) };
+  } catch {
+    return { json: false, text };
+  }
+}
+
+/** Turns a non-2xx response into the typed error for its status, with the provider's fields. */
+export function errorFromResponse(
+  response: WireResponse,
+  operation: OperationMeta,
+  route: string,
+  mapError: ErrorMapper | undefined,
+  requestIdHeaders: readonly string[],
+  makeError: ErrorFactory,
+): ApiError {
+  const read = readBody(response.body);
+  const body = read === undefined ? undefined : read.json ? read.value : excerpt(read.text);
+  let mapped: Partial<ApiErrorInit> = {};
+  try {
+    mapped = mapError?.(response.status, body, response.headers) ?? {};
+  } catch {
+    // a provider's mapping that chokes on an odd body must not hide the HTTP error itself
+  }
+  const detail =
+    typeof mapped.message === "string" && mapped.message !== ""
+      ? mapped.message
+      : typeof body === "string"
+        ? body
+        : undefined;
+  return makeError(errorClassForStatus(response.status), {
+    ...mapped,
+    status: response.status,
+    message: `${operation.id} (${route}): ${response.status} ${response.statusText || "error"}${detail ? `: ${detail}` : ""}`,
+    requestId: mapped.requestId ?? requestIdFrom(response.headers, requestIdHeaders),
+    headers: headersToObject(response.headers),
+    body,
+  });
+}
+
+/** Parses a 2xx body as JSON; an operation that declares a body gets an {@link InvalidResponseError} when there is none. */
+export function parseSuccessBody(
+  response: WireResponse,
+  operation: OperationMeta,
+  route: string,
+  requestId: string | undefined,
+  makeError: ErrorFactory,
+): unknown {
+  const read = readBody(response.body);
+  if (read === undefined) {
+    if (!operation.responseBody || response.status === 204) return undefined;
+    throw makeError(InvalidResponseError, {
+      status: response.status,
+      message: `${operation.id} (${route}): ${response.status}: expected a JSON body, got none`,
+      requestId,
+      headers: headersToObject(response.headers),
+    });
+  }
+  if (!read.json) {
+    throw makeError(InvalidResponseError, {
+      status: response.status,
+      message: `${operation.id} (${route}): ${response.status}: response body is not valid JSON: ${excerpt(read.text)}`,
+      requestId,
+      headers: headersToObject(response.headers),
+      body: excerpt(read.text),
+    });
+  }
+  return read.value;
+}
+
+const NULL_BODY_STATUS = new Set([204, 205, 304]);
+
+/** A standard `Response` for `withResponse()`, made only when asked for (the body was read already). */
+export function platformResponse(wire: WireResponse): Response {
+  if (wire.response) return wire.response;
+  const body = NULL_BODY_STATUS.has(wire.status) || wire.body.byteLength === 0 ? null : wire.body;
+  return new Response(body as BodyInit | null, {
+    status: wire.status,
+    statusText: wire.statusText,
+    headers: wire.headers,
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * The one seam between the engine and the network. The engine builds a {@link WireRequest}
+ * (URL, headers and body final, credentials included) and hands it to a {@link Transport}; the
+ * transport sends it, follows redirects, decodes the body and resolves to a {@link WireResponse},
+ * or rejects with one of the reasons below. Nothing about providers, retries or errors of the API
+ * lives on this side of the seam.
+ *
+ * Rejections a transport may produce, and what the engine makes of them:
+ * - a {@link TimeoutReason} when `deadline` passes (body included) → `TimeoutError`, retried;
+ * - the signal's reason when `signal` aborts → `AbortError`, never retried;
+ * - a {@link ProtocolError} when the server broke HTTP (status outside 100–599, a redirect
+ *   without a usable `Location`, too many redirects, a body in an unknown or corrupt coding)
+ *   → `InvalidResponseError`, never retried;
+ * - a {@link RequestSetupError} when the request could not be built (an invalid header value)
+ *   before anything was sent → `InvalidParamsError`, never retried;
+ * - anything else (refused, reset, DNS, TLS, a body cut short) → `ConnectionError`, retried.
+ */
+
+/** One HTTP exchange as the engine asks for it. */
+export interface WireRequest {
+  /** Upper-case method. */
+  readonly method: string;
+  /** Absolute `http:`/`https:` URL, query included. */
+  readonly url: string;
+  /** Header names in lower case. */
+  readonly headers: Record<string, string>;
+  /** The encoded body, if any (its `content-type` is in `headers`). */
+  readonly body: string | Uint8Array | undefined;
+  /** The caller's cancellation. */
+  readonly signal: AbortSignal | undefined;
+  /** `Date.now()` by which the whole exchange (redirects and body included) must be done. */
+  readonly deadline: number;
+}
+
+/** The response, body read in full and decoded (content codings removed). */
+export interface WireResponse {
+  /** 100–599 (a transport rejects anything else with a {@link ProtocolError}). */
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  /** The URL that answered (after redirects). */
+  readonly url: string;
+  readonly redirected: boolean;
+  readonly body: Uint8Array;
+  /** The platform `Response` when the transport had one (`fetch`); its body is already read. */
+  readonly response?: Response;
+}
+
+/** Sends one request. Must settle by `deadline` and never throw synchronously. */
+export type Transport = (request: WireRequest) => Promise<WireResponse>;
+
+/** Reason used when an attempt's deadline passes. */
+export class TimeoutReason extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no response within ${timeoutMs} ms`);
+    this.name = "TimeoutReason";
+  }
+}
+
+/** The server's response broke HTTP in a way no retry fixes. */
+export class ProtocolError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ProtocolError";
+  }
+}
+
+/** The request could not be built; nothing was sent. */
+export class RequestSetupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RequestSetupError";
+  }
+}
