@@ -15,8 +15,9 @@ async function block(fn, requests, concurrency) {
 
 /**
  * @param {Record<string, () => Promise<unknown>>} contenders the first one is the baseline
- * @returns {{ name: string, rps: number, ratio: number }[]} median req/s, and median of the
- *   per-round ratios to the baseline
+ * @returns {{ name: string, rps: number, ratio: number, samples: number[] }[]} median req/s, median
+ *   of the per-round ratios to the baseline, and the req/s of every kept round (in round order, so
+ *   that two contenders can be compared round by round)
  */
 export async function interleave(contenders, { rounds, requests, concurrency }) {
   const names = Object.keys(contenders);
@@ -32,5 +33,5 @@ export async function interleave(contenders, { rounds, requests, concurrency }) 
       ratios[name].push(got[name] / got[names[0]]);
     }
   }
-  return names.map((name) => ({ name, rps: median(rps[name]), ratio: median(ratios[name]) }));
+  return names.map((name) => ({ name, rps: median(rps[name]), ratio: median(ratios[name]), samples: rps[name] }));
 }

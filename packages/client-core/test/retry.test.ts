@@ -1,5 +1,5 @@
-import { json, startServer, type TestServer } from "@org/testing";
-import { afterEach, describe, expect, test } from "vitest";
+import { fakeClock, json, startServer, type TestServer, track, until } from "@org/testing";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { ConflictError, ConnectionError, InternalServerError, NotFoundError, RateLimitError } from "../src/index.js";
 import { backoffDelayMs, serverRetryDelayMs } from "../src/retry.js";
 import { createItem, getItem, rejection, testClient } from "./support.js";
@@ -8,6 +8,7 @@ let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  vi.restoreAllMocks();
 });
 
 /** Answers the first `failures` requests with `status` (and headers), then 200. */
@@ -76,15 +77,6 @@ describe("retries", () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  test("connection resets are retried for idempotent operations", async () => {
-    server = await startServer((req, res, i) => {
-      if (i < 2) req.socket.destroy();
-      else json(res, 200, { ok: true });
-    });
-    await expect(testClient(server.url).call(getItem, { id: "1" })).resolves.toEqual({ ok: true });
-    expect(server.requests).toHaveLength(3);
-  });
-
   test("x-should-retry: false stops a retry; true forces one", async () => {
     const s = await failThenSucceed(1, 503, { ...fast, "x-should-retry": "false" });
     await expect(testClient(s.url).call(getItem, { id: "1" })).rejects.toBeInstanceOf(InternalServerError);
@@ -94,59 +86,110 @@ describe("retries", () => {
     await expect(testClient(s2.url).call(getItem, { id: "1" })).resolves.toMatchObject({ ok: true });
     expect(s2.requests).toHaveLength(2);
   });
+});
 
-  test("Retry-After in seconds is honoured", async () => {
+// The waits between attempts, on a fake clock (see `fakeClock`): each test checks that the next
+// request reaches the real loopback server exactly when it is due, and not a millisecond earlier.
+describe("retry schedule", () => {
+  const clock = fakeClock();
+
+  /**
+   * Once the client has armed its wait of `delay` ms after request `index` (0-based): nothing is
+   * sent at `delay − 1` ms, and request `index + 1` arrives at exactly `delay` ms.
+   */
+  async function expectNextRequestAfter(s: TestServer, index: number, delay: number) {
+    await until(() => s.requests.length === index + 1, `request ${index + 1}`);
+    await clock.armed(delay);
+    await clock.advance(delay - 1);
+    expect(s.requests, `sent before ${delay} ms`).toHaveLength(index + 1);
+    await clock.advance(1);
+    await until(() => s.requests.length === index + 2, `request ${index + 2}`);
+    expect((s.requests[index + 1]?.at ?? 0) - (s.requests[index]?.at ?? 0)).toBe(delay);
+  }
+
+  test("Retry-After in seconds is honoured: the retry goes out 1 s after the 429", async () => {
+    clock.start();
     const s = await failThenSucceed(1, 429, { "retry-after": "1" });
-    const started = Date.now();
-    await testClient(s.url).call(getItem, { id: "1" });
-    const gap = (s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0);
-    expect(gap).toBeGreaterThanOrEqual(950);
-    expect(Date.now() - started).toBeLessThan(3000);
+    const call = track(testClient(s.url).call(getItem, { id: "1" }));
+    await expectNextRequestAfter(s, 0, 1000);
+    await until(() => call.settled, "the call to end");
+    expect(call.value).toEqual({ ok: true, attempt: 2 });
   });
 
-  test("Retry-After as an HTTP date is honoured", async () => {
+  test("Retry-After as an HTTP date is honoured: the retry goes out at that date", async () => {
+    clock.start(Date.UTC(2026, 0, 1, 12, 0, 0)); // a whole second: HTTP dates have 1 s resolution
     server = await startServer((_req, res, i) => {
-      if (i === 0) json(res, 503, {}, { "retry-after": new Date(Date.now() + 1500).toUTCString() });
+      if (i === 0) json(res, 503, {}, { "retry-after": new Date(Date.now() + 5000).toUTCString() });
       else json(res, 200, { ok: true });
     });
-    await testClient(server.url).call(getItem, { id: "1" });
-    const gap = (server.requests[1]?.at ?? 0) - (server.requests[0]?.at ?? 0);
-    // HTTP dates have 1 s resolution: the wait is between 0.5 and 1.5 s
-    expect(gap).toBeGreaterThanOrEqual(400);
-    expect(gap).toBeLessThan(2000);
+    const call = track(testClient(server.url).call(getItem, { id: "1" }));
+    await expectNextRequestAfter(server, 0, 5000);
+    await until(() => call.settled, "the call to end");
+    expect(call.value).toEqual({ ok: true });
   });
 
   test("retry-after-ms wins over Retry-After", async () => {
-    const s = await failThenSucceed(1, 429, { "retry-after-ms": "20", "retry-after": "30" });
-    await testClient(s.url).call(getItem, { id: "1" });
-    const gap = (s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0);
-    expect(gap).toBeGreaterThanOrEqual(15);
-    expect(gap).toBeLessThan(500);
+    clock.start();
+    const s = await failThenSucceed(1, 429, { "retry-after-ms": "250", "retry-after": "3" });
+    const call = track(testClient(s.url).call(getItem, { id: "1" }));
+    await expectNextRequestAfter(s, 0, 250);
+    await until(() => call.settled, "the call to end");
+    expect(call.value).toEqual({ ok: true, attempt: 2 });
   });
 
-  test("an insane Retry-After (> 60 s) falls back to exponential backoff", async () => {
-    const s = await failThenSucceed(1, 429, { "retry-after": "3600" });
-    await testClient(s.url).call(getItem, { id: "1" });
-    const gap = (s.requests[1]?.at ?? 0) - (s.requests[0]?.at ?? 0);
-    expect(gap).toBeGreaterThanOrEqual(350); // 0.5 s minus up to 25 % jitter
-    expect(gap).toBeLessThan(1000);
+  test("a Retry-After of 60 s, the largest honoured, is waited out in full", async () => {
+    clock.start();
+    const s = await failThenSucceed(1, 503, { "retry-after": "60" });
+    // a timeout other than the wait, so that the attempt's own 60 s deadline is not taken for it
+    const call = track(testClient(s.url, { timeoutMs: 90_000 }).call(getItem, { id: "1" }));
+    await expectNextRequestAfter(s, 0, 60_000);
+    await until(() => call.settled, "the call to end");
+    expect(call.value).toEqual({ ok: true, attempt: 2 });
   });
 
-  test("without Retry-After, waits follow the backoff: ~0.5 s then ~1 s", async () => {
+  test.each(["61", "3600"])("a Retry-After of %s s (over 60 s) falls back to the backoff", async (seconds) => {
+    clock.start();
+    vi.spyOn(Math, "random").mockReturnValue(0.4); // 500 ms × (1 − 0.4 × 25 %)
+    const s = await failThenSucceed(1, 429, { "retry-after": seconds });
+    const call = track(testClient(s.url).call(getItem, { id: "1" }));
+    await expectNextRequestAfter(s, 0, 450);
+    await until(() => call.settled, "the call to end");
+    expect(call.value).toEqual({ ok: true, attempt: 2 });
+  });
+
+  test("without Retry-After, the waits follow the backoff with its jitter: 450 ms, then 900 ms", async () => {
+    clock.start();
+    vi.spyOn(Math, "random").mockReturnValue(0.4); // 25 % × 0.4 = 10 % off 500 ms and 1 s
     const s = await failThenSucceed(2, 500);
-    await testClient(s.url).call(getItem, { id: "1" });
-    const [a, b, c] = s.requests.map((r) => r.at);
-    expect((b ?? 0) - (a ?? 0)).toBeGreaterThanOrEqual(350);
-    expect((b ?? 0) - (a ?? 0)).toBeLessThan(800);
-    expect((c ?? 0) - (b ?? 0)).toBeGreaterThanOrEqual(725);
-    expect((c ?? 0) - (b ?? 0)).toBeLessThan(1400);
+    const call = track(testClient(s.url).call(getItem, { id: "1" }));
+    await expectNextRequestAfter(s, 0, 450);
+    await expectNextRequestAfter(s, 1, 900);
+    await until(() => call.settled, "the call to end");
+    expect(call.value).toEqual({ ok: true, attempt: 3 });
   });
 
-  test("errors that are not retried surface immediately", async () => {
+  test("connection resets are retried for idempotent operations, on the same backoff", async () => {
+    clock.start();
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    server = await startServer((req, res, i) => {
+      if (i < 2) req.socket.destroy();
+      else json(res, 200, { ok: true });
+    });
+    const call = track(testClient(server.url).call(getItem, { id: "1" }));
+    await expectNextRequestAfter(server, 0, 500);
+    await expectNextRequestAfter(server, 1, 1000);
+    await until(() => call.settled, "the call to end");
+    expect(call.value).toEqual({ ok: true });
+  });
+
+  test("errors that are not retried surface immediately, with no wait", async () => {
+    clock.start();
     const s = await failThenSucceed(1, 404);
-    const started = Date.now();
-    await expect(testClient(s.url).call(getItem, { id: "1" })).rejects.toBeInstanceOf(NotFoundError);
-    expect(Date.now() - started).toBeLessThan(500);
+    const call = track(testClient(s.url).call(getItem, { id: "1" }));
+    // the clock never moves: a wait of any length before the rejection would hold it forever
+    await until(() => call.settled, "the call to fail");
+    expect(call.error).toBeInstanceOf(NotFoundError);
+    expect(s.requests).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import { json } from "@org/testing";
+import { fakeClock, json, track, until } from "@org/testing";
 import { describe, expect, test } from "vitest";
 import {
   BadRequestError,
@@ -93,7 +93,10 @@ describe("concurrency", () => {
 });
 
 describe("429 is retried with backoff honouring Retry-After", () => {
-  test("a chunk answered 429 with Retry-After: 1 is sent again after about a second", async () => {
+  const clock = fakeClock();
+
+  test("a chunk answered 429 with Retry-After: 1 is sent again exactly 1 s later", async () => {
+    clock.start();
     let limited = false;
     const server = await serve((req, res) => {
       const first = itemsOf(req)[0] as { id: number };
@@ -104,21 +107,31 @@ describe("429 is retried with backoff honouring Retry-After", () => {
       }
       byIds(req, res);
     });
-    const files = await cognite(server.url).files.retrieveMultiple({ items: ids(2000) });
-    expect(files).toHaveLength(2000);
-    const chunk2 = server.requests.filter((r) => (itemsOf(r)[0] as { id: number }).id === 1001);
-    expect(chunk2).toHaveLength(2);
-    const gap = (chunk2[1]?.at ?? 0) - (chunk2[0]?.at ?? 0);
-    expect(gap).toBeGreaterThanOrEqual(950);
-    expect(gap).toBeLessThan(3000);
+    const chunk2 = () => server.requests.filter((r) => (itemsOf(r)[0] as { id: number }).id === 1001);
+    const call = track(cognite(server.url).files.retrieveMultiple({ items: ids(2000) }));
+    await until(() => chunk2().length === 1, "the second chunk");
+    await clock.armed(1000);
+    await clock.advance(999);
+    expect(chunk2(), "chunk 2 sent again before 1 s").toHaveLength(1);
+    await clock.advance(1);
+    await until(() => chunk2().length === 2, "the second chunk's retry");
+    const [first, again] = chunk2();
+    expect((again?.at ?? 0) - (first?.at ?? 0)).toBe(1000);
+    await until(() => call.settled, "retrieveMultiple to end");
+    expect(call.error).toBeUndefined();
+    expect(call.value).toHaveLength(2000);
+    expect(server.requests).toHaveLength(3);
   });
 });
 
 describe("a chunk that finally fails", () => {
   const failSecondChunk = () =>
-    serve((req, res) => {
+    serve(async (req, res) => {
       const first = itemsOf(req)[0] as { id: number };
       if (first.id === 1001) {
+        // the failure comes last: the chunks sent with it have answered by then (a failure aborts
+        // whatever is still in flight: see batch-abort.test.ts)
+        await delay(150);
         json(
           res,
           400,
@@ -138,7 +151,7 @@ describe("a chunk that finally fails", () => {
     expect(error).toBeInstanceOf(BadRequestError);
     const e = error as CogniteApiError;
     expect(e).toMatchObject({ status: 400, code: 400, requestId: "req-chunk-2", missing: [{ id: 1500 }] });
-    // all three chunks were in flight at once (concurrency 4): chunks 1 and 3 succeeded
+    // all three chunks were in flight at once (concurrency 4): chunks 1 and 3 answered first
     expect(e.succeeded?.map((f) => f.id)).toEqual([...ids(1000), ...ids(1000, 2001)].map((i) => i.id));
     expect(e.failed).toEqual(ids(1000, 1001));
     expect(e.succeeded?.[0]).toEqual(metadataFor({ id: 1 }));
