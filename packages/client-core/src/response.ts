@@ -34,9 +34,11 @@ export function excerpt(text: string): string {
 }
 
 /** The body as JSON, or as text when it is not JSON; `undefined` when empty. */
-function readBody(bytes: Uint8Array): { json: true; value: unknown } | { json: false; text: string } | undefined {
-  if (bytes.byteLength === 0) return undefined;
-  const text = utf8.decode(bytes);
+function readBody(
+  body: Uint8Array | string,
+): { json: true; value: unknown } | { json: false; text: string } | undefined {
+  const text = typeof body === "string" ? body : body.byteLength === 0 ? "" : utf8.decode(body);
+  if (text === "") return undefined;
   try {
     return { json: true, value: JSON.parse(text) };
   } catch {
@@ -112,7 +114,8 @@ const NULL_BODY_STATUS = new Set([204, 205, 304]);
 /** A standard `Response` for `withResponse()`, made only when asked for (the body was read already). */
 export function platformResponse(wire: WireResponse): Response {
   if (wire.response) return wire.response;
-  const body = NULL_BODY_STATUS.has(wire.status) || wire.body.byteLength === 0 ? null : wire.body;
+  const empty = typeof wire.body === "string" ? wire.body === "" : wire.body.byteLength === 0;
+  const body = NULL_BODY_STATUS.has(wire.status) || empty ? null : wire.body;
   return new Response(body as BodyInit | null, {
     status: wire.status,
     statusText: wire.statusText,

@@ -41,7 +41,8 @@ export interface WireResponse {
   /** The URL that answered (after redirects). */
   readonly url: string;
   readonly redirected: boolean;
-  readonly body: Uint8Array;
+  /** The whole body: bytes, or text already decoded as UTF-8 (when the transport read it as text). */
+  readonly body: Uint8Array | string;
   /** The platform `Response` when the transport had one (`fetch`); its body is already read. */
   readonly response?: Response;
 }

@@ -221,3 +221,39 @@ describe("the vitest project's transport is the one in use", () => {
     expect(viaFetch ? "fetch" : "node").toBe(process.env.ORG_TEST_TRANSPORT);
   });
 });
+
+describe("fetch and fetchOptions", () => {
+  test("fetchOptions reach every request's RequestInit; the engine's own fields win", async () => {
+    const { url } = await okServer();
+    const inits: RequestInit[] = [];
+    const spy: typeof fetch = (input, init) => {
+      inits.push(init ?? {});
+      return fetch(input, init);
+    };
+    const client = testClient(url, {
+      fetch: spy,
+      fetchOptions: { cache: "no-store", method: "DELETE", redirect: "manual" },
+    });
+    await client.call(getItem, { id: "1" });
+    expect(inits[0]?.cache).toBe("no-store");
+    expect(inits[0]?.method).toBe("GET");
+    expect(server?.requests[0]?.method).toBe("GET");
+  });
+
+  test("fetchOptions without fetch: requests go through the global fetch, on every build", async () => {
+    const { url } = await okServer();
+    await testClient(url, { fetchOptions: { cache: "no-store" } }).call(getItem, { id: "1" });
+    expect(server?.requests[0]?.headers["sec-fetch-mode"]).toBeDefined();
+  });
+
+  test("a custom fetch always wins", async () => {
+    const { url } = await okServer();
+    let calls = 0;
+    const spy: typeof fetch = (input, init) => {
+      calls++;
+      return fetch(input, init);
+    };
+    await testClient(url, { fetch: spy }).call(getItem, { id: "1" });
+    expect(calls).toBe(1);
+  });
+});
