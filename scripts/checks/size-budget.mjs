@@ -2,7 +2,10 @@
 // Size budget: a minimal `files.retrieve` program per provider package, bundled for the browser
 // (esbuild bundle + minify + gzip), must stay within BUDGET bytes. TARGET is the goal of issue 7
 // (6 KB), printed as met / not met; BUDGET is the regression line that fails the check, to be
-// lowered to TARGET once the runtime is trimmed. The Node bundle is printed for information; it
+// lowered to TARGET once the runtime is trimmed. It was 7.75 KB until the runtime hardening of
+// issue 12 (the engine now builds requests itself, bounds the credentials hook by the deadline,
+// scrubs whole cause chains, and the fetch transport enforces deadlines and maps every failure):
+// that cost about 2.5 KB gzip per client, measured 9.9–10.8 KB; the line sits just above. The Node bundle is printed for information; it
 // must contain the Node transport, and the browser bundle must not.
 // SIZE_BUDGET_BYTES overrides the budget (to see the check fail). Needs `pnpm build` first.
 import { existsSync } from "node:fs";
@@ -12,7 +15,7 @@ import { bundleSize, retrievePrograms } from "../lib/bundle-size.mjs";
 
 const TARGET = 6 * 1024;
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by this check only, never by a turbo task
-const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 7.75 * 1024);
+const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 10.75 * 1024);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const NODE_TRANSPORT = /keepAlive/; // the Node transport's agents; only in the node build
 

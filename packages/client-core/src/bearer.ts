@@ -48,12 +48,18 @@ export function bearerAuth(token: BearerToken, options: BearerAuthOptions): Bear
   }
 
   let current: string | undefined;
+  let currentHeader: Record<string, string> | undefined;
   let loading: Promise<string> | undefined;
+  const headerOf = (token: string) => {
+    if (token !== current || currentHeader === undefined) return header(token);
+    return currentHeader;
+  };
   const load = (): Promise<string> => {
     if (loading) return loading; // one renewal for every request waiting on it
     const pending = fetchToken().then(
       (value) => {
         current = value;
+        currentHeader = header(value);
         loading = undefined;
         return value;
       },
@@ -67,13 +73,13 @@ export function bearerAuth(token: BearerToken, options: BearerAuthOptions): Bear
   };
   return {
     authenticate({ refresh, rejected }) {
-      if (current === undefined) return load().then(header);
+      if (current === undefined) return load().then(headerOf);
       // renew only if the token that got the 401 is still the current one; a request that failed
       // with an older token simply uses the newer one
       if (refresh && (rejected?.Authorization === undefined || rejected.Authorization === `Bearer ${current}`)) {
-        return load().then(header);
+        return load().then(headerOf);
       }
-      return header(current);
+      return headerOf(current);
     },
     refreshOnUnauthorized: true,
   };

@@ -171,12 +171,21 @@ export function createCoreClient<Paths extends {}>(
   const raw = rawClient<Paths>(baseUrl, staticHeaders, options, provider);
 
   /** Step 2: the credential headers of one attempt, within its deadline. */
-  async function authenticate(context: AuthContext, deadline: number, timeoutMs: number) {
+  function authenticate(
+    context: AuthContext,
+    deadline: number,
+    timeoutMs: number,
+  ): Record<string, string> | undefined | Promise<Record<string, string>> {
     const hook = provider.authenticate;
     if (!hook) return undefined;
     const pending = hook(context);
-    const headers =
-      pending instanceof Promise ? await withinDeadline(pending, deadline, timeoutMs, context.signal) : pending;
+    // a hook that answers synchronously costs no turn of the event loop
+    if (!(pending instanceof Promise)) return remember(pending);
+    return withinDeadline(pending, deadline, timeoutMs, context.signal).then(remember);
+  }
+
+  /** Every credential header value is a secret to scrub from errors from now on. */
+  function remember(headers: Record<string, string>): Record<string, string> {
     if (headers === null || typeof headers !== "object") {
       throw new InvalidParamsError({ message: "the credentials hook returned no headers" });
     }
@@ -216,6 +225,9 @@ export function createCoreClient<Paths extends {}>(
     return makeError(ConnectionError, { message: `connection error: ${describe(cause)}`, cause });
   }
 
+  /** The headers of the last plain attempt (no call headers, no body), kept while its credentials object is the same. */
+  const merged: { credentials?: Record<string, string> | undefined; headers?: Record<string, string> } = {};
+
   /** One attempt: credentials, then the transport. Never throws for a failure that may be retried. */
   async function attempt(
     request: PreparedRequest,
@@ -227,19 +239,29 @@ export function createCoreClient<Paths extends {}>(
     const deadline = Date.now() + timeoutMs;
     let credentials: Record<string, string> | undefined;
     try {
-      credentials = await authenticate(context, deadline, timeoutMs);
+      const pending = authenticate(context, deadline, timeoutMs);
+      credentials = pending instanceof Promise ? await pending : pending;
     } catch (cause) {
       const error = failure(cause, "auth", timeoutMs, signal);
       if (error instanceof TimeoutError) return { ok: false, error };
       throw error;
     }
     let headers: Record<string, string>;
-    try {
-      headers = mergeHeaders(staticHeaders, credentials, callHeaders);
-    } catch (cause) {
-      throw failure(cause, "send", timeoutMs, signal);
+    const reusable = callHeaders === undefined && request.body === undefined;
+    if (reusable && credentials === merged.credentials && merged.headers !== undefined) {
+      headers = merged.headers; // the same credentials object as last time: nothing to check again
+    } else {
+      try {
+        headers = mergeHeaders(staticHeaders, credentials, callHeaders);
+      } catch (cause) {
+        throw failure(cause, "send", timeoutMs, signal);
+      }
+      if (request.body !== undefined) headers["content-type"] ??= "application/json";
+      if (reusable) {
+        merged.credentials = credentials;
+        merged.headers = headers;
+      }
     }
-    if (request.body !== undefined) headers["content-type"] ??= "application/json";
     try {
       const response = await transport({
         method: request.method,

@@ -5,6 +5,7 @@
  */
 import { createQuerySerializer } from "openapi-fetch";
 import { InvalidParamsError } from "./errors.js";
+import { isToken, isValidHeaderValue } from "./header-check.js";
 import type { OperationMeta } from "./types.js";
 import { checkEncodable, fillPath } from "./url.js";
 
@@ -95,10 +96,6 @@ export function prepareRequest(baseUrl: string, operation: OperationMeta, params
   return { method: operation.method, url: `${baseUrl}${path}${search ? `?${search}` : ""}`, path, body: json };
 }
 
-// Field value per RFC 9110 as `fetch` and node:http enforce it: no NUL, CR or LF, nothing above U+00FF.
-const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 /**
  * Merges header sets (later ones win, names compared case-insensitively) into one object with
  * lower-case names, refusing an invalid name or value before anything is sent. The message names
@@ -111,10 +108,10 @@ export function mergeHeaders(...sets: (Record<string, string> | undefined)[]): R
     for (const name in set) {
       const value = set[name];
       if (value === undefined) continue;
-      if (!HEADER_NAME.test(name)) {
+      if (!isToken(name)) {
         throw new InvalidParamsError({ message: `invalid header name ${JSON.stringify(name.slice(0, 64))}` });
       }
-      if (typeof value !== "string" || INVALID_HEADER_VALUE.test(value)) {
+      if (typeof value !== "string" || !isValidHeaderValue(value)) {
         throw new InvalidParamsError({
           message: `the value of header "${name}" is not a valid header value (a control character, a line break, or a character above U+00FF)`,
         });

@@ -15,16 +15,20 @@ const MAX_CAUSE_DEPTH = 6;
 /** A bounded, insertion-ordered set of secrets: current and past tokens, keys, credential headers. */
 export class SecretSet {
   readonly #values = new Set<string>();
+  /** The value added last: the same credential header, attempt after attempt, costs one comparison. */
+  #last: string | undefined;
 
   /** Remembers a secret (for a `Bearer x` / `Basic x` header value, the credential `x`). */
   add(value: string | undefined): void {
-    if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
+    if (value === this.#last || value === undefined || value.length < MIN_SECRET_LENGTH) return;
+    this.#last = value;
     // `Bearer x` / `Basic x`: the credential is `x` (so an echoed header reads `Bearer [redacted]`)
     const scheme = /^(?:bearer|basic|token)\s+(.+)$/i.exec(value);
-    if (scheme?.[1]) {
-      this.add(scheme[1]);
-      return;
-    }
+    this.#put(scheme?.[1] ?? value);
+  }
+
+  #put(value: string): void {
+    if (value.length < MIN_SECRET_LENGTH) return;
     if (this.#values.has(value)) {
       this.#values.delete(value); // most recent last
     } else if (this.#values.size >= MAX_SECRETS) {

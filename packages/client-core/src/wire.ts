@@ -22,8 +22,8 @@ export interface WireRequest {
   readonly method: string;
   /** Absolute `http:`/`https:` URL, query included. */
   readonly url: string;
-  /** Header names in lower case. */
-  readonly headers: Record<string, string>;
+  /** Header names in lower case. A transport never modifies this object (the engine reuses it). */
+  readonly headers: Readonly<Record<string, string>>;
   /** The encoded body, if any (its `content-type` is in `headers`). */
   readonly body: string | Uint8Array | undefined;
   /** The caller's cancellation. */

@@ -1,270 +1,345 @@
 /**
- * The Node transport (`node:http` keep-alive, selected by the `node` export condition) against a
- * real local server: it must behave like `fetch` wherever the engine or a `raw` caller relies on it.
- * The engine tests at the end swap `transport.ts` for `transport-node.ts`, exactly as the `node`
- * build does, so they run the engine → openapi-fetch → Node transport path.
+ * The node:http transport only: keep-alive, its agents, what Node's HTTP client does that fetch
+ * does not (1xx, protocol switches, a synchronous throw from `http.request`), its own content
+ * decoding, and lazy loading of node:http / node:https / node:zlib. What both transports share
+ * is in transport-shared.test.ts.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { gzipSync } from "node:zlib";
-import { json, startServer, type TestServer } from "@org/testing";
-import createClient from "openapi-fetch";
-import { afterEach, describe, expect, test, vi } from "vitest";
-import { AbortError, ConnectionError, TimeoutError } from "../src/index.js";
-import { createNodeTransport, defaultTransport, nodeFetch, TransportRequest } from "../src/transport-node.js";
-import { responseClasses } from "../src/transport-response.js";
-import { createItem, getItem, rejection, testClient } from "./support.js";
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { Agent } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import {
+  type HostileAction,
+  type HostileServer,
+  json,
+  startHostileServer,
+  startServer,
+  type TestServer,
+} from "@org/testing";
+import { build } from "esbuild";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { createNodeTransport, defaultTransport } from "../src/transport-node.js";
+import { ProtocolError, RequestSetupError, TimeoutReason, type WireRequest, type WireResponse } from "../src/wire.js";
 
-vi.mock("../src/transport.js", () => import("../src/transport-node.js"));
+function wire(url: string, init: Partial<WireRequest> = {}): WireRequest {
+  return { method: "GET", url, headers: {}, body: undefined, signal: undefined, deadline: Date.now() + 5000, ...init };
+}
 
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+async function failure(call: Promise<WireResponse>): Promise<Error & { code?: string }> {
+  return call.then(
+    (response) => {
+      throw new Error(`expected a rejection, got status ${response.status}`);
+    },
+    (error: Error & { code?: string }) => error,
+  );
+}
+
+/** The body as bytes: the Node transport always returns bytes. */
+function bytes(response: WireResponse): Uint8Array {
+  expect(response.body).toBeInstanceOf(Uint8Array);
+  return response.body as Uint8Array;
+}
+const text = (response: WireResponse) => new TextDecoder().decode(bytes(response));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const escaped: unknown[] = [];
+const record = (error: unknown) => escaped.push(error);
+let hostile: HostileServer;
+beforeAll(async () => {
+  process.on("uncaughtException", record);
+  process.on("unhandledRejection", record);
+  hostile = await startHostileServer();
+});
+afterAll(async () => {
+  process.off("uncaughtException", record);
+  process.off("unhandledRejection", record);
+  await hostile.close();
 });
 
+const servers: TestServer[] = [];
 async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
   const server = await startServer(handler);
   servers.push(server);
   return server;
 }
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+  expect(escaped).toEqual([]);
+});
 
-/** A URL on which nothing listens (a port that was just free). */
-async function closedPort(): Promise<string> {
-  const probe: Server = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
-const failure = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (error: unknown) => error as Error & { cause?: Error & { code?: string } },
-  );
-
-describe("Node transport", () => {
-  test("reuses one keep-alive connection for sequential requests", async () => {
+describe("node:http transport", () => {
+  test("sequential requests reuse one keep-alive connection", async () => {
     const ports: number[] = [];
     const server = await serve((req, res) => {
       ports.push(req.socket.remotePort ?? 0);
       json(res, 200, { n: ports.length });
     });
     const transport = createNodeTransport();
-    for (let i = 0; i < 5; i++) {
-      const response = await transport(`${server.url}/n`);
-      expect(await response.json()).toEqual({ n: i + 1 });
-    }
+    for (let i = 0; i < 5; i++) expect(JSON.parse(text(await transport(wire(server.url))))).toEqual({ n: i + 1 });
     expect(new Set(ports).size).toBe(1);
   });
 
-  test("resolves to a standard Response: status, headers, url, clone, single use", async () => {
-    const server = await serve((_req, res) => json(res, 201, { ok: true }, { "x-request-id": "req_1" }));
-    const response = await nodeFetch(`${server.url}/a?b=1`);
-    expect(response).toBeInstanceOf(Response);
-    expect(response.status).toBe(201);
-    expect(response.ok).toBe(true);
-    expect(response.statusText).toBe("Created");
-    expect(response.headers.get("x-request-id")).toBe("req_1");
-    expect(response.url).toBe(`${server.url}/a?b=1`);
-    expect(response.redirected).toBe(false);
-    const copy = response.clone();
-    expect(await response.json()).toEqual({ ok: true });
-    expect(response.bodyUsed).toBe(true);
-    await expect(response.text()).rejects.toThrow(TypeError);
-    expect(new TextDecoder().decode(await copy.arrayBuffer())).toBe('{"ok":true}');
-  });
-
-  test("the body is also readable as a stream", async () => {
-    const server = await serve((_req, res) => json(res, 200, { stream: 1 }));
-    const response = await nodeFetch(server.url);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const { value } = await reader.read();
-    expect(new TextDecoder().decode(value)).toBe('{"stream":1}');
-    expect(response.bodyUsed).toBe(true);
-  });
-
-  test("sends a request body with its content-length, and gets it back", async () => {
-    const server = await serve((req, res) => json(res, 200, { echo: JSON.parse(req.body) }));
-    const body = JSON.stringify({ name: "ünïcode ✓", n: [1, 2, 3] });
-    const response = await nodeFetch(`${server.url}/items`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-    });
-    expect(await response.json()).toEqual({ echo: JSON.parse(body) });
-    const received = server.requests[0];
-    expect(received?.method).toBe("POST");
-    expect(received?.headers["content-length"]).toBe(String(Buffer.byteLength(body)));
-    expect(received?.headers["content-type"]).toBe("application/json");
-    expect(received?.headers["transfer-encoding"]).toBeUndefined();
-  });
-
-  test("takes a standard Request too (url, method, headers, body)", async () => {
-    const server = await serve((req, res) => json(res, 200, { got: req.body, auth: req.headers.authorization }));
-    const request = new Request(`${server.url}/r`, {
-      method: "PUT",
-      headers: { authorization: "Bearer t" },
-      body: "payload",
-    });
-    expect(await (await nodeFetch(request)).json()).toEqual({ got: "payload", auth: "Bearer t" });
-  });
-
-  test("an abort while waiting for the response rejects with the signal's reason", async () => {
-    const server = await serve(() => new Promise<void>(() => {}));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = await failure(nodeFetch(server.url, { signal: controller.signal }));
-    expect(error).toBeInstanceOf(DOMException);
-    expect(error.name).toBe("AbortError");
-    const reason = new Error("custom reason");
-    const again = new AbortController();
-    setTimeout(() => again.abort(reason), 20);
-    expect(await failure(nodeFetch(server.url, { signal: again.signal }))).toBe(reason);
-  });
-
-  test("an already aborted signal sends nothing", async () => {
+  test("the agents given are the ones used", async () => {
     const server = await serve((_req, res) => json(res, 200, {}));
-    const error = await failure(nodeFetch(server.url, { signal: AbortSignal.abort() }));
-    expect(error.name).toBe("AbortError");
-    expect(server.requests).toHaveLength(0);
-  });
-
-  test.each([
-    ["with a content-length (read in full)", true],
-    ["chunked (streamed)", false],
-  ])("an abort in the middle of the body %s ends the call", async (_name, sized) => {
-    const server = await serve((_req, res) => {
-      res.writeHead(200, sized ? { "content-type": "application/json", "content-length": 100 } : {});
-      res.write('{"partial":');
-      // never ends
+    const httpAgent = new Agent({ keepAlive: true });
+    const seen: string[] = [];
+    // an undocumented method of Agent, called for every request it is given
+    const addRequest = (httpAgent as unknown as { addRequest: (...args: unknown[]) => void }).addRequest.bind(
+      httpAgent,
+    );
+    Object.assign(httpAgent, {
+      addRequest: (...args: unknown[]) => {
+        seen.push("request");
+        addRequest(...args);
+      },
     });
-    const controller = new AbortController();
-    const reading = nodeFetch(server.url, { signal: controller.signal }).then((response) => response.text());
-    setTimeout(() => controller.abort(), 80);
-    const error = await failure(reading);
-    expect(error.name).toBe("AbortError");
+    await createNodeTransport({ httpAgent })(wire(server.url));
+    expect(seen).toEqual(["request"]);
+    httpAgent.destroy();
   });
 
-  test("a connection reset is a TypeError with the socket error as cause, like fetch", async () => {
-    const server = await serve((req) => {
-      req.socket.destroy();
+  test("asks for gzip, deflate and br unless the caller chose", async () => {
+    const server = await serve((req, res) => json(res, 200, { got: req.headers["accept-encoding"] }));
+    expect(JSON.parse(text(await defaultTransport(wire(server.url)))).got).toBe("gzip, deflate, br");
+    const chosen = await defaultTransport(wire(server.url, { headers: { "accept-encoding": "identity" } }));
+    expect(JSON.parse(text(chosen)).got).toBe("identity");
+  });
+
+  test("http.request throwing synchronously is a RequestSetupError; nothing fires later", async () => {
+    const httpAgent = new Agent();
+    Object.assign(httpAgent, {
+      addRequest: () => {
+        throw new Error("agent exploded with Bearer sk_secret");
+      },
     });
-    const error = await failure(nodeFetch(server.url));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toBe("fetch failed");
-    expect(error.cause?.code).toBe("ECONNRESET");
+    const error = await failure(
+      createNodeTransport({ httpAgent })(wire("http://127.0.0.1:9/", { deadline: Date.now() + 50 })),
+    );
+    expect(error).toBeInstanceOf(RequestSetupError);
+    expect(error.message).not.toContain("sk_secret");
+    await sleep(100); // past the deadline: the timer was released, nothing touches the request
+    expect(escaped).toEqual([]);
   });
 
-  test("a refused connection is a TypeError", async () => {
-    const error = await failure(nodeFetch(await closedPort()));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.cause?.code).toBe("ECONNREFUSED");
+  test("1xx: interim responses are skipped; a final 101, a protocol switch, or a status below 100 are ProtocolErrors", async () => {
+    const interim = await defaultTransport(wire(hostile.scriptUrl([{ interim: [100, 102, 103], body: "final" }])));
+    expect([interim.status, text(interim)]).toEqual([200, "final"]);
+    const cases: HostileAction[] = [
+      { status: 101, framing: "close" },
+      {
+        status: 101,
+        headers: [
+          ["upgrade", "websocket"],
+          ["connection", "upgrade"],
+        ],
+        framing: "none",
+        body: "frames",
+      },
+      { status: 99, body: "{}" },
+    ];
+    for (const action of cases) {
+      const started = Date.now();
+      const error = await failure(defaultTransport(wire(hostile.scriptUrl([action]), { deadline: started + 2000 })));
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(Date.now() - started).toBeLessThan(1000);
+    }
   });
 
-  test("a body cut short after the headers rejects with a TypeError", async () => {
-    const server = await serve((_req, res) => {
-      res.writeHead(200, { "content-length": 100 });
-      res.write("{");
-      setTimeout(() => res.socket?.destroy(), 20);
+  test("a response both erroring and arriving (data after Connection: close) settles once", async () => {
+    const script: HostileAction[] = [{ status: 204, headers: [["connection", "close"]], framing: 5, body: "hello" }];
+    for (let i = 0; i < 5; i++) {
+      const outcome = await defaultTransport(wire(hostile.scriptUrl(script))).then(
+        (response) => response.status,
+        (error: Error) => error.constructor.name,
+      );
+      expect([204, "Error"]).toContain(outcome);
+    }
+    await sleep(20);
+    expect(escaped).toEqual([]);
+  });
+
+  test("response headers behave as a Headers filled with every raw header, however they are read", async () => {
+    const raw: [string, string][] = [
+      ["X-Request-Id", "req_1"],
+      ["Set-Cookie", "a=1"],
+      ["set-cookie", "b=2"],
+      ["X-Dup", "one"],
+      ["x-dup", " two\t"],
+      ["Content-Type", "application/json"],
+      ["X-Latin", "caf\u00e9"],
+    ];
+    const script: HostileAction[] = [{ headers: raw, body: "{}" }];
+    const expected = new Headers();
+    for (const [name, value] of raw) expected.append(name, value);
+    expected.set("content-length", "2");
+    const read = async () => (await defaultTransport(wire(hostile.scriptUrl(script)))).headers;
+    const entries = (headers: Headers) => [...new Headers(headers)];
+
+    const first = await read();
+    expect(first).toBeInstanceOf(Headers);
+    for (const name of ["x-request-id", "X-DUP", "set-cookie", "x-latin", "content-length", "absent"]) {
+      expect(first.get(name)).toBe(expected.get(name));
+      expect(first.has(name)).toBe(expected.has(name));
+    }
+    expect(() => first.get("bad name")).toThrow(TypeError);
+    expect(entries(first)).toEqual(entries(expected));
+    // every other way in: the copy constructor, a Response, iteration, forEach, getSetCookie, inspect
+    expect(entries(new Response(null, { headers: await read() }).headers)).toEqual(entries(expected));
+    expect([...(await read())]).toEqual([...expected]);
+    const seen: string[] = [];
+    (await read()).forEach((value, name) => {
+      seen.push(`${name}=${value}`);
     });
-    const error = await failure(nodeFetch(server.url));
-    expect(error).toBeInstanceOf(TypeError);
+    expect(seen).toEqual([...expected].map(([name, value]) => `${name}=${value}`));
+    expect((await read()).getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(Object.fromEntries(await read())).toEqual(Object.fromEntries(expected));
+    const { inspect } = await import("node:util");
+    expect(inspect(await read())).toBe(inspect(expected));
+    // mutations after a lookup
+    const mutated = await read();
+    expect(mutated.get("x-dup")).toBe("one, two");
+    mutated.set("x-dup", "three");
+    mutated.delete("x-request-id");
+    mutated.append("x-new", "n");
+    expect([mutated.get("x-dup"), mutated.get("x-request-id"), mutated.get("x-new")]).toEqual(["three", null, "n"]);
   });
 
-  test("asks for compression and decompresses gzip", async () => {
-    const server = await serve((_req, res) => {
-      const zipped = gzipSync(JSON.stringify({ zipped: "yes".repeat(100) }));
-      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
-      res.end(zipped);
-    });
-    const response = await nodeFetch(server.url);
-    expect(await response.json()).toEqual({ zipped: "yes".repeat(100) });
-    expect(server.requests[0]?.headers["accept-encoding"]).toContain("gzip");
-  });
-
-  test("follows redirects, and drops credentials when the origin changes", async () => {
-    const other = await serve((req, res) => json(res, 200, { auth: req.headers.authorization ?? null }));
+  test("deflate, zlib-wrapped or raw; identity in a list; an empty coded body", async () => {
+    const body = JSON.stringify({ deflated: "yes".repeat(50) });
     const server = await serve((req, res) => {
-      if (req.url === "/same") return json(res, 200, { auth: req.headers.authorization ?? null });
-      res.writeHead(302, { location: req.url === "/away" ? `${other.url}/there` : "/same" });
+      const answers: Record<string, [string, Uint8Array | string]> = {
+        "/zlib": ["deflate", deflateSync(body)],
+        "/raw": ["deflate", deflateRawSync(body)],
+        "/list": ["identity, gzip", gzipSync(body)],
+        "/repeated": ["gzip", gzipSync(gzipSync(body))],
+        "/empty": ["gzip", ""],
+      };
+      const [coding, data] = answers[req.url ?? ""] ?? ["", ""];
+      if (req.url === "/repeated") res.setHeader("content-encoding", ["gzip", coding]);
+      else res.setHeader("content-encoding", coding);
+      res.end(data);
+    });
+    for (const path of ["/zlib", "/raw", "/list", "/repeated"]) {
+      expect(text(await defaultTransport(wire(`${server.url}${path}`)))).toBe(body);
+    }
+    expect(bytes(await defaultTransport(wire(`${server.url}/empty`))).byteLength).toBe(0);
+  });
+
+  test("a truncated gzip body is a ProtocolError (fetch accepts the part it got)", async () => {
+    const zipped = gzipSync(JSON.stringify({ data: "z".repeat(1000) }));
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-encoding": "gzip" });
+      res.end(zipped.subarray(0, zipped.length - 8));
+    });
+    expect(await failure(defaultTransport(wire(server.url)))).toBeInstanceOf(ProtocolError);
+  });
+
+  test("a redirect to https loads node:https on the way; a TLS failure is a network error", async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(302, { location: `https://127.0.0.1:${req.socket.localPort}/tls` });
       res.end();
     });
-    const headers = { authorization: "Bearer secret" };
-    const same = await nodeFetch(`${server.url}/here`, { headers });
-    expect(same.redirected).toBe(true);
-    expect(same.url).toBe(`${server.url}/same`);
-    expect(await same.json()).toEqual({ auth: "Bearer secret" });
-    const away = await nodeFetch(`${server.url}/away`, { headers });
-    expect(await away.json()).toEqual({ auth: null });
-    const manual = await nodeFetch(`${server.url}/here`, { redirect: "manual" });
-    expect(manual.status).toBe(302);
+    const error = await failure(createNodeTransport()(wire(server.url, { deadline: Date.now() + 3000 })));
+    expect(error).toBeInstanceOf(Error);
+    expect([ProtocolError, TimeoutReason, RequestSetupError].some((type) => error instanceof type)).toBe(false);
   });
 
-  test("openapi-fetch with the light TransportRequest: query, JSON body, headers", async () => {
-    const server = await serve((req, res) =>
-      json(res, 200, { method: req.method, url: req.url, body: req.body, type: req.headers["content-type"] }),
+  test("calls under way time out each at its own deadline, in any order, while others succeed", async () => {
+    const stalled = hostile.scriptUrl([{ delayMs: "never" }]);
+    const quick = hostile.scriptUrl([{ delayMs: 20, body: "ok" }]);
+    const started = Date.now();
+    const budgets = [300, 100, 250, 50, 400, 150];
+    const timedOut = budgets.map((budget) =>
+      defaultTransport(wire(stalled, { deadline: started + budget })).then(
+        () => Number.NaN,
+        (error: unknown) => (error instanceof TimeoutReason ? Date.now() - started : Number.NaN),
+      ),
     );
-    const client = createClient<{}>({ baseUrl: server.url, ...defaultTransport });
-    const { data } = await (client as unknown as { POST: (p: string, o: object) => Promise<{ data: unknown }> }).POST(
-      "/items",
-      { params: { query: { q: "a b" } }, body: { name: "x" } },
+    // in between: calls that succeed and leave the list from its middle
+    const succeeded = await Promise.all(
+      [0, 1, 2].map(() => defaultTransport(wire(quick, { deadline: started + 200 }))),
     );
-    expect(data).toEqual({ method: "POST", url: "/items?q=a%20b", body: '{"name":"x"}', type: "application/json" });
-    expect(new TransportRequest("http://x/", {}) instanceof TransportRequest).toBe(true);
-    expect(new Request("http://x/") instanceof TransportRequest).toBe(true);
-  });
-});
-
-describe("the engine on the Node transport", () => {
-  test("a GET and a POST round trip", async () => {
-    const server = await serve((req, res) => json(res, 200, { method: req.method, body: req.body || null }));
-    const client = testClient(server.url);
-    const { data, response } = await client.call(getItem, { id: "1" }).withResponse();
-    expect(data).toEqual({ method: "GET", body: null });
-    expect(response).toBeInstanceOf(responseClasses().BufferedResponse); // made by the Node transport, not by fetch
-    expect(await client.call(createItem, { name: "n" })).toEqual({ method: "POST", body: '{"name":"n"}' });
+    expect(succeeded.map((response) => response.status)).toEqual([200, 200, 200]);
+    const at = await Promise.all(timedOut);
+    for (const [i, budget] of budgets.entries()) {
+      expect(at[i]).toBeGreaterThanOrEqual(budget - 2);
+      expect(at[i]).toBeLessThan(budget + 200);
+    }
   });
 
-  test("a timeout is a TimeoutError, a caller's abort an AbortError", async () => {
-    const server = await serve(() => new Promise<void>(() => {}));
-    const client = testClient(server.url, { maxRetries: 0 });
-    expect(await rejection(client.call(getItem, { id: "1" }, { timeoutMs: 60 }))).toBeInstanceOf(TimeoutError);
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 30);
-    expect(await rejection(client.call(getItem, { id: "1" }, { signal: controller.signal }))).toBeInstanceOf(
-      AbortError,
-    );
-  });
+  test("deadlines still fire after a test switched fake timers on and off", async () => {
+    const stalled = hostile.scriptUrl([{ delayMs: "never" }]);
+    await defaultTransport(wire(hostile.scriptUrl([{ body: "warm" }]))); // Node's modules loaded: no await below
+    vi.useFakeTimers();
+    let first: Promise<Error>;
+    try {
+      // the shared timer is set with the fake setTimeout, which will never fire
+      first = failure(defaultTransport(wire(stalled, { deadline: Date.now() + 100 })));
+    } finally {
+      vi.useRealTimers();
+    }
+    // a later deadline than the fake timer's: it must be set again, with the real setTimeout
+    const started = Date.now();
+    const error = await failure(defaultTransport(wire(stalled, { deadline: started + 300 })));
+    expect(error).toBeInstanceOf(TimeoutReason);
+    expect(Date.now() - started).toBeLessThan(800);
+    expect(await first).toBeInstanceOf(TimeoutReason);
+  }, 5000);
 
-  test("a reset connection is a ConnectionError, retried for an idempotent call", async () => {
-    const server = await serve((req, res, index) => {
-      if (index === 0) req.socket.destroy();
-      else json(res, 200, { ok: index });
+  test("a deadline beyond setTimeout's range does not fire at once", async () => {
+    const server = await serve(async (_req, res) => {
+      await sleep(30);
+      json(res, 200, { ok: true });
     });
-    expect(await testClient(server.url).call(getItem, { id: "1" })).toEqual({ ok: 1 });
-    const refused = await rejection(testClient(await closedPort(), { maxRetries: 0 }).call(getItem, { id: "1" }));
-    expect(refused).toBeInstanceOf(ConnectionError);
-    expect(refused.message).toContain("ECONNREFUSED");
+    const response = await defaultTransport(wire(server.url, { deadline: Date.now() + 3_000_000_000 }));
+    expect(response.status).toBe(200);
   });
 });
 
 describe("cold import", () => {
-  test("importing the Node build loads neither http, TLS, zlib nor Node's fetch implementation", async () => {
-    const { execFileSync } = await import("node:child_process");
-    const { fileURLToPath } = await import("node:url");
-    const entry = fileURLToPath(new URL("../dist/index.node.js", import.meta.url));
-    // what the import pulled in: builtin modules and whether the global Response was touched
-    const script = `
-      let touched = false;
-      const real = Object.getOwnPropertyDescriptor(globalThis, "Response");
-      Object.defineProperty(globalThis, "Response", { configurable: true, get() { touched = true; return real.get ? real.get() : real.value; } });
-      await import(${JSON.stringify(entry)});
-      const loaded = process.moduleLoadList.filter((m) => /NativeModule (tls|zlib|https|http)$/.test(m));
-      console.log(JSON.stringify({ touched, loaded }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }));
-    expect(out).toEqual({ touched: false, loaded: [] });
+  test("importing the transport loads neither node:http, TLS nor zlib, and does not touch Headers", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "transport-node-cold-"));
+    try {
+      const bundle = join(dir, "transport-node.mjs");
+      await build({
+        entryPoints: [fileURLToPath(new URL("../src/transport-node.ts", import.meta.url))],
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        outfile: bundle,
+        logLevel: "silent",
+      });
+      const script = join(dir, "probe.mjs");
+      await writeFile(
+        script,
+        `let touched = false;
+        for (const name of ["Headers", "Response", "fetch"]) {
+          const real = Object.getOwnPropertyDescriptor(globalThis, name);
+          Object.defineProperty(globalThis, name, { configurable: true, get() { touched = true; return real.get ? real.get() : real.value; } });
+        }
+        const before = performance.now();
+        const module = await import(${JSON.stringify(bundle)});
+        const ms = performance.now() - before;
+        const loaded = process.moduleLoadList.filter((m) => /NativeModule (tls|zlib|https|http|_http_client|net)$/.test(m));
+        console.log(JSON.stringify({ touched, loaded, exports: Object.keys(module).sort(), ms }));`,
+      );
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, [script], { encoding: "utf8" }, (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        ),
+      );
+      const result = JSON.parse(out) as { touched: boolean; loaded: string[]; exports: string[]; ms: number };
+      expect({ ...result, ms: undefined }).toEqual({
+        touched: false,
+        loaded: [],
+        exports: ["createNodeTransport", "defaultTransport"],
+        ms: undefined,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,15 @@ export {
   type PageProblems,
   watchPageProblems,
 } from "./browser.js";
+export { fakeClock, type Outcome, track, until } from "./fake-clock.js";
+export {
+  type GeneratedBody,
+  type HostileAction,
+  type HostileCoding,
+  type HostileServer,
+  scriptPath,
+  startHostileServer,
+} from "./hostile-server.js";
 export { type Handler, json, type ReceivedRequest, startServer, type TestServer } from "./http-server.js";
 export { memoryLogger, recordingFetch, redirectFetch, serve } from "./per-test.js";
 export { prismUrl } from "./prism.js";

@@ -1,0 +1,229 @@
+/**
+ * The {@link Transport} over a `fetch` function: the global one in browsers, workers, Deno and
+ * Bun, or one the caller provides. The request is checked first (undici's `Headers` would put an
+ * invalid value — a credential — in its error message), then sent with `redirect: "follow"` and
+ * one `AbortController` that the caller's signal and the deadline (body included) abort.
+ *
+ * What `fetch` raises is mapped to the reasons of `wire.ts`: the deadline → `TimeoutReason`, the
+ * caller's abort → the signal's reason, a status outside 200–599 or a redirect `fetch` refused
+ * (bad `Location`, other protocol, too many) or a body it could not decompress → `ProtocolError`,
+ * anything else is passed on (a network error). Browsers report a refused redirect as a bare
+ * `TypeError`: there it stays a network error.
+ */
+import { abortReason } from "./abort.js";
+import { checkRequest, checkUrl } from "./header-check.js";
+import {
+  ProtocolError,
+  RequestSetupError,
+  TimeoutReason,
+  type Transport,
+  type WireRequest,
+  type WireResponse,
+} from "./wire.js";
+
+/** The abort reason that releases what a finished exchange left running (never seen by a caller). */
+const RELEASED = new Error("exchange finished");
+/** The longest delay `setTimeout` takes as given (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Content codings a `fetch` implementation may remove; any other one is a `ProtocolError`. */
+const KNOWN_CODINGS = new Set(["", "identity", "gzip", "x-gzip", "deflate", "br", "zstd"]);
+
+/**
+ * Creates a transport over `fetchImpl`. `fetchOptions` are passed on every call (a `dispatcher`,
+ * `credentials`, `cache`…); the transport's own `method`, `headers`, `body`, `signal` and
+ * `redirect` take precedence.
+ */
+export function createFetchTransport(fetchImpl: typeof fetch, fetchOptions?: RequestInit): Transport {
+  return function fetchTransport(request: WireRequest): Promise<WireResponse> {
+    try {
+      const start = Date.now();
+      const problem = checkRequest(request);
+      if (problem !== undefined) return Promise.reject(problem);
+      const badUrl = checkUrl(request.url);
+      if (badUrl !== undefined) return Promise.reject(badUrl);
+      const { signal, deadline } = request;
+      if (signal?.aborted) return Promise.reject(abortReason(signal));
+      const timed = Number.isFinite(deadline);
+      if (timed && Date.now() >= deadline) return Promise.reject(new TimeoutReason(deadline - start));
+      return send(fetchImpl, fetchOptions, request, start, timed);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}
+
+function send(
+  fetchImpl: typeof fetch,
+  fetchOptions: RequestInit | undefined,
+  request: WireRequest,
+  start: number,
+  timed: boolean,
+): Promise<WireResponse> {
+  return new Promise<WireResponse>((resolve, reject) => {
+    const { signal, deadline } = request;
+    const controller = new AbortController();
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let response: Response | undefined;
+
+    const release = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const fail = (reason: unknown) => {
+      if (settled) return;
+      settled = true;
+      release();
+      try {
+        // stops the exchange or the body read still under way (a no-op once it is over)
+        controller.abort(reason);
+      } catch {
+        // an abort listener of someone else's fetch threw: nothing to do about it
+      }
+      reject(reason);
+    };
+    function onAbort() {
+      fail(abortReason(signal as AbortSignal));
+    }
+    function onTimeout() {
+      try {
+        timer = undefined;
+        const left = deadline - Date.now();
+        if (left > 0) timer = setTimeout(onTimeout, Math.min(left, MAX_TIMER_MS));
+        else fail(new TimeoutReason(deadline - start));
+      } catch (error) {
+        fail(error);
+      }
+    }
+    const onFailure = (error: unknown) => {
+      // after our own abort the rejection is the consequence, not the cause
+      if (!settled) fail(fetchFailure(error));
+    };
+    const onBody = (body: string | ArrayBuffer | Uint8Array) => {
+      try {
+        if (settled) return;
+        const answered = response as Response;
+        settled = true;
+        release();
+        resolve({
+          status: answered.status,
+          statusText: answered.statusText,
+          headers: answered.headers,
+          url: answered.url || request.url,
+          redirected: answered.redirected,
+          body: typeof body === "string" || body instanceof Uint8Array ? body : new Uint8Array(body),
+          response: answered,
+        });
+        // undici keeps reading the body of a redirect it followed: one that never ends would hold
+        // its connection (and the process) forever. The exchange is over: stop whatever is left.
+        if (answered.redirected) controller.abort(RELEASED);
+      } catch (error) {
+        fail(error);
+      }
+    };
+    const onResponse = (answered: Response) => {
+      try {
+        if (settled) {
+          discard(answered);
+          return;
+        }
+        response = answered;
+        const status = answered.status;
+        const problem =
+          !(status >= 200 && status <= 599) || !Number.isInteger(status)
+            ? new ProtocolError(
+                status >= 100 && status < 200
+                  ? `unexpected informational response ${status}`
+                  : `invalid HTTP status ${status}`,
+              )
+            : unknownCoding(answered.headers.get("content-encoding"));
+        if (problem !== undefined) {
+          discard(answered);
+          fail(problem);
+          return;
+        }
+        // JSON as text (decoded as UTF-8 by the platform: cheaper than by the engine); anything
+        // else as bytes, with bytes() where the platform has it
+        if (isJson(answered.headers.get("content-type"))) answered.text().then(onBody, onFailure);
+        else if (typeof answered.bytes === "function") answered.bytes().then(onBody, onFailure);
+        else answered.arrayBuffer().then(onBody, onFailure);
+      } catch (error) {
+        fail(error);
+      }
+    };
+
+    if (timed) timer = setTimeout(onTimeout, Math.min(deadline - Date.now(), MAX_TIMER_MS));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const init: RequestInit = {
+        method: request.method,
+        headers: request.headers,
+        // a Uint8Array is a BufferSource; the DOM typings want an ArrayBuffer-backed one
+        body: (request.body ?? null) as BodyInit | null,
+        signal: controller.signal,
+        redirect: "follow",
+      };
+      // no spread on the common path (V8 makes spread objects slow); the transport's fields win
+      fetchImpl(request.url, fetchOptions === undefined ? init : Object.assign({}, fetchOptions, init)).then(
+        onResponse,
+        onFailure,
+      );
+    } catch (error) {
+      onFailure(error);
+    }
+  });
+}
+
+/**
+ * `application/json` and `application/*+json`: read as text, JSON being UTF-8 by definition.
+ * Other text types stay bytes: a download in another charset must not go through UTF-8.
+ */
+const JSON_TYPE = /^\s*application\/(?:[\w.!#$&^-]+\+)?json\s*(?:;|$)/i;
+
+function isJson(contentType: string | null): boolean {
+  return contentType !== null && JSON_TYPE.test(contentType);
+}
+
+/** Cancels a body nobody will read, so that its connection is released. */
+function discard(response: Response): void {
+  try {
+    response.body?.cancel().catch(ignore);
+  } catch {
+    // a locked or odd body: the abort that follows releases it
+  }
+}
+
+function ignore(): void {}
+
+/** A `ProtocolError` when `header` lists a coding no `fetch` implementation removes. */
+function unknownCoding(header: string | null): ProtocolError | undefined {
+  if (header === null) return undefined;
+  for (const part of header.split(",")) {
+    const coding = part.trim().toLowerCase();
+    if (!KNOWN_CODINGS.has(coding)) {
+      return new ProtocolError(
+        `unsupported content coding ${JSON.stringify(coding.length > 40 ? `${coding.slice(0, 40)}…` : coding)}`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What a `fetch` rejection means. undici (Node's `fetch`) rejects with `TypeError("fetch failed")`
+ * and the reason as `cause`; for a refused redirect that reason is the server's fault, not the
+ * network's. A body it could not decompress fails with `TypeError("terminated")` and a zlib error.
+ */
+function fetchFailure(error: unknown): unknown {
+  if (!(error instanceof TypeError)) return error;
+  const cause: unknown = error.cause;
+  if (!(cause instanceof Error)) return error;
+  const code = (cause as { code?: unknown }).code;
+  if (cause.message === "redirect count exceeded") return new ProtocolError("too many redirects (more than 20)");
+  if (code === "ERR_INVALID_URL") return new ProtocolError("redirect with an invalid Location");
+  if (cause.message === "URL scheme must be a HTTP(S) scheme")
+    return new ProtocolError("redirect to an unsupported protocol");
+  if ((typeof code === "string" && code.startsWith("Z_")) || cause.message === "Decompression failed")
+    return new ProtocolError("corrupt compressed response body", { cause });
+  return error;
+}

@@ -1,0 +1,459 @@
+/**
+ * Both transports against a hostile loopback server driven by generated scripts: any status from
+ * 100 to 999, interim responses, Locations valid, relative, garbage, looping or of other
+ * protocols, Retry-After and Content-Type junk, content-coding lists (unknown, mislabelled),
+ * bodies truncated, binary, a megabyte long, resets and stalls, aborts at random times.
+ *
+ * Every call must settle by its deadline (or its abort) plus a little slack, with a WireResponse
+ * or one of the rejections of wire.ts — and nothing may escape to the process. The same scripts
+ * then run in a child `node` process (the transports bundled with esbuild), which must exit by
+ * itself: no timer, socket or listener is left behind. The child uses Node's lenient HTTP parser,
+ * so that header values undici's `Headers` refuses reach the Node transport too.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type HostileAction, type HostileCoding, type HostileServer, startHostileServer } from "@org/testing";
+import { build } from "esbuild";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createFetchTransport } from "../src/transport-fetch.js";
+import { createNodeTransport } from "../src/transport-node.js";
+import { ProtocolError, RequestSetupError, TimeoutReason, type Transport, type WireResponse } from "../src/wire.js";
+
+const SEED = 20240611;
+/** Settling later than the deadline (or the abort) by more than this is a failure. */
+const SLACK_MS = 500;
+
+/** One generated call: a script for the server, and how the client calls it. */
+interface Scenario {
+  script: HostileAction[];
+  method: "GET" | "POST" | "HEAD" | "PUT" | "DELETE";
+  /** ms from the call to its deadline. */
+  budget: number;
+  /** ms from the call to an abort, if any. */
+  abortAfter: number | null;
+}
+
+/** How a call settled, in a form a child process can report too. */
+interface Outcome {
+  transport: string;
+  kind: "response" | "timeout" | "protocol" | "setup" | "abort" | "network" | "odd";
+  ms: number;
+  status?: number;
+  location?: boolean;
+  bodyLength?: number;
+  timeoutMs?: number;
+  detail: string;
+}
+
+// --- the generated scripts --------------------------------------------------------------------
+
+const latin1 = (exclude: string) =>
+  fc
+    .integer({ min: 0, max: 255 })
+    .map((code) => String.fromCharCode(code))
+    .filter((char) => !exclude.includes(char));
+/** A relative reference that cannot leave the host: no `/`, `\` or `:`. */
+const relative = fc.string({ unit: latin1("/\\:\r\n"), maxLength: 12 });
+const location = fc.oneof(
+  { weight: 4, arbitrary: fc.nat({ max: 3 }).map((i) => `${i}`) },
+  { weight: 2, arbitrary: fc.nat({ max: 3 }).map((i) => `{script}/${i}`) },
+  { weight: 2, arbitrary: fc.nat({ max: 3 }).map((i) => `{origin}{script}/${i}`) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      "http://",
+      "http://[::1",
+      "https://127.0.0.1:99999/",
+      "ftp://127.0.0.1/",
+      "data:,hello",
+      "javascript:void(0)",
+      "file:///etc/passwd",
+      "mailto:a@b.c",
+      "{closed}/refused",
+      "https://127.0.0.1:{port}{script}/0",
+      "",
+      "?q=1",
+      "#fragment",
+      "..",
+    ),
+  },
+  { weight: 1, arbitrary: relative },
+);
+const CODINGS = ["gzip", "x-gzip", "deflate", "br", "identity", "GZIP", " br ", "snappy", "zstd", "compress", ""];
+const contentEncoding = fc
+  .array(fc.constantFrom(...CODINGS), { minLength: 1, maxLength: 3 })
+  .map((codings) => codings.join(","));
+const headerValue = fc.string({ unit: latin1("\r\n"), maxLength: 24 });
+const header: fc.Arbitrary<[string, string]> = fc.oneof(
+  fc.tuple(fc.constant("location"), location),
+  fc.tuple(fc.constant("content-encoding"), contentEncoding),
+  fc.tuple(
+    fc.constant("content-type"),
+    fc.oneof(fc.constantFrom("application/json", "text/html; charset=utf-8", "application/octet-stream"), headerValue),
+  ),
+  fc.tuple(fc.constant("retry-after"), fc.oneof(fc.nat({ max: 100 }).map(String), headerValue)),
+  fc.tuple(fc.constantFrom("x-request-id", "x-junk", "set-cookie"), headerValue),
+);
+const status = fc.oneof(
+  { weight: 5, arbitrary: fc.constantFrom(200, 201, 204, 206, 301, 302, 303, 304, 307, 308, 400, 404, 429, 500, 503) },
+  { weight: 3, arbitrary: fc.integer({ min: 100, max: 999 }) },
+);
+const body = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 64 }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      size: fc.nat({ max: 4096 }),
+      fill: fc.constantFrom("json" as const, "text" as const, "binary" as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      size: fc.constant(1024 * 1024 + 3),
+      fill: fc.constantFrom("json" as const, "binary" as const),
+    }),
+  },
+);
+const delay = fc.oneof(
+  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 3, arbitrary: fc.nat({ max: 60 }) },
+  { weight: 1, arbitrary: fc.constant("never" as const) },
+);
+const action: fc.Arbitrary<HostileAction> = fc.record(
+  {
+    delayMs: delay,
+    reset: fc.boolean().map((reset) => (reset ? true : undefined)),
+    interim: fc.array(fc.constantFrom(100, 102, 103), { maxLength: 2 }),
+    status,
+    headers: fc.array(header, { maxLength: 4 }),
+    body,
+    encode: fc.array(fc.constantFrom<HostileCoding>("gzip", "deflate", "deflate-raw", "br"), { maxLength: 2 }),
+    framing: fc.oneof(
+      { weight: 4, arbitrary: fc.constant("length" as const) },
+      { weight: 3, arbitrary: fc.constantFrom("chunked" as const, "close" as const, "none" as const) },
+      { weight: 2, arbitrary: fc.nat({ max: 5000 }) },
+    ),
+    cutAfter: fc.nat({ max: 3000 }),
+    stallMs: delay,
+  },
+  { requiredKeys: ["status"] },
+);
+/** The redirect targets of a script point into it: make the first action a redirect more often. */
+const scenario: fc.Arbitrary<Scenario> = fc.record({
+  script: fc
+    .array(action, { minLength: 1, maxLength: 4 })
+    .chain((script) =>
+      fc
+        .tuple(fc.boolean(), location)
+        .map(([redirect, target]) =>
+          redirect
+            ? [{ ...script[0], status: 302, headers: [["location", target] as [string, string]] }, ...script.slice(1)]
+            : script,
+        ),
+    ),
+  method: fc.constantFrom(
+    "GET" as const,
+    "GET" as const,
+    "POST" as const,
+    "HEAD" as const,
+    "PUT" as const,
+    "DELETE" as const,
+  ),
+  budget: fc.integer({ min: 60, max: 300 }),
+  abortAfter: fc.option(fc.integer({ min: 0, max: 250 }), { freq: 4 }),
+});
+
+// --- running and judging a call ---------------------------------------------------------------
+
+const ABORT = new Error("fuzz abort");
+
+async function run(transport: Transport, name: string, url: string, call: Scenario): Promise<Outcome> {
+  const controller = call.abortAfter === null ? undefined : new AbortController();
+  const timer = call.abortAfter === null ? undefined : setTimeout(() => controller?.abort(ABORT), call.abortAfter);
+  const started = performance.now();
+  try {
+    const response: WireResponse = await transport({
+      method: call.method,
+      url,
+      headers: { accept: "application/json", authorization: "Bearer fuzz" },
+      body: call.method === "POST" || call.method === "PUT" ? '{"fuzz":true}' : undefined,
+      signal: controller?.signal,
+      deadline: Date.now() + call.budget,
+    });
+    const { body } = response;
+    const ok = response.headers instanceof Headers && (body instanceof Uint8Array || typeof body === "string");
+    return {
+      transport: name,
+      kind: ok ? "response" : "odd",
+      ms: performance.now() - started,
+      status: response.status,
+      location: response.headers.has("location"),
+      bodyLength: typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
+      detail: `${response.status} ${response.url}`,
+    };
+  } catch (error) {
+    const ms = performance.now() - started;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (error === ABORT) return { transport: name, kind: "abort", ms, detail };
+    if (error instanceof TimeoutReason)
+      return { transport: name, kind: "timeout", ms, timeoutMs: error.timeoutMs, detail };
+    if (error instanceof ProtocolError) return { transport: name, kind: "protocol", ms, detail };
+    if (error instanceof RequestSetupError) return { transport: name, kind: "setup", ms, detail };
+    if (error instanceof Error && error.name !== "AbortError") return { transport: name, kind: "network", ms, detail };
+    return { transport: name, kind: "odd", ms, detail };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** What is wrong with `outcome` for `call` (nothing, for a good outcome). */
+function problems(call: Scenario, outcome: Outcome): string[] {
+  const found: string[] = [];
+  const bound = Math.min(call.budget, call.abortAfter ?? Number.POSITIVE_INFINITY) + SLACK_MS;
+  if (outcome.ms > bound) found.push(`settled after ${outcome.ms.toFixed(0)} ms (bound ${bound} ms)`);
+  if (outcome.kind === "odd" || outcome.kind === "setup") found.push(`unexpected ${outcome.kind}: ${outcome.detail}`);
+  if (outcome.kind === "abort" && call.abortAfter === null) found.push("rejected with an abort nobody asked for");
+  if (outcome.kind === "timeout" && (outcome.timeoutMs ?? 0) < call.budget - 20) {
+    found.push(`TimeoutReason(${outcome.timeoutMs}) for a ${call.budget} ms budget`);
+  }
+  if (outcome.kind === "timeout" && outcome.ms < call.budget - 20) found.push(`timed out early (${outcome.ms} ms)`);
+  if (outcome.kind === "response") {
+    const status = outcome.status ?? 0;
+    if (!Number.isInteger(status) || status < 200 || status > 599) found.push(`resolved with status ${status}`);
+    if ([301, 302, 303, 307, 308].includes(status) && outcome.location) found.push("a redirect with Location resolved");
+    if (call.method === "HEAD" && outcome.bodyLength !== 0) found.push("a HEAD response with a body");
+  }
+  return found;
+}
+
+const transports: [string, Transport][] = [
+  ["node", createNodeTransport()],
+  ["fetch", createFetchTransport(globalThis.fetch)],
+];
+
+const escaped: unknown[] = [];
+const record = (error: unknown) => escaped.push(error);
+let hostile: HostileServer;
+beforeAll(async () => {
+  process.on("uncaughtException", record);
+  process.on("unhandledRejection", record);
+  hostile = await startHostileServer();
+});
+afterAll(async () => {
+  process.off("uncaughtException", record);
+  process.off("unhandledRejection", record);
+  await hostile.close();
+});
+
+describe("transports against a hostile server", () => {
+  test("every call settles in time with a response or a wire.ts rejection; nothing escapes", async () => {
+    const seen = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(scenario, { minLength: 4, maxLength: 4 }), async (calls) => {
+        const outcomes = await Promise.all(
+          calls.flatMap((call) =>
+            transports.map(async ([name, transport]) => {
+              const outcome = await run(transport, name, hostile.scriptUrl(call.script), call);
+              seen.set(`${name} ${outcome.kind}`, (seen.get(`${name} ${outcome.kind}`) ?? 0) + 1);
+              return { call, outcome };
+            }),
+          ),
+        );
+        const found = outcomes.flatMap(({ call, outcome }) =>
+          problems(call, outcome).map((p) => `${outcome.transport}: ${p} — ${JSON.stringify(call)}`),
+        );
+        expect(found).toEqual([]);
+        expect(escaped).toEqual([]);
+      }),
+      { seed: SEED, numRuns: 60, endOnFailure: true },
+    );
+    // a little of everything happened (the generator is not stuck on one outcome)
+    for (const name of ["node", "fetch"]) {
+      for (const kind of ["response", "timeout", "protocol", "network", "abort"]) {
+        expect(seen.get(`${name} ${kind}`), `${name} ${kind}`).toBeGreaterThan(0);
+      }
+    }
+    expect(hostile.blocked).toEqual([]);
+    // late events (bodies still arriving, sockets closing) must not escape either
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(escaped).toEqual([]);
+  });
+
+  test("in a child process, the same kind of run ends with the process exiting by itself", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "transport-fuzz-"));
+    try {
+      const src = (file: string) => fileURLToPath(new URL(`../src/${file}`, import.meta.url));
+      const entry = join(dir, "runner.mjs");
+      await writeFile(entry, runnerSource(src("transport-node.ts"), src("transport-fetch.ts"), src("wire.ts")));
+      const bundle = join(dir, "runner.bundle.mjs");
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        outfile: bundle,
+        logLevel: "silent",
+      });
+      const calls = fc.sample(scenario, { seed: SEED + 1, numRuns: 300 });
+      // a header value Node's lenient parser lets through and undici's Headers refuses (NUL)
+      const refused: Scenario = {
+        script: [
+          {
+            status: 200,
+            headers: [
+              ["x-nul", "a\u0000b"],
+              ["x-fine", "ok"],
+            ],
+            body: "nul",
+          },
+        ],
+        method: "GET",
+        budget: 2000,
+        abortAfter: null,
+      };
+      calls.push(refused);
+      const scenarios = join(dir, "scenarios.json");
+      await writeFile(
+        scenarios,
+        JSON.stringify(calls.map((call) => ({ ...call, url: hostile.scriptUrl(call.script) }))),
+      );
+      const started = Date.now();
+      const child = spawn(process.execPath, ["--insecure-http-parser", bundle, scenarios], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk;
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk;
+      });
+      const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.on("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+      );
+      clearTimeout(killer);
+      expect({ code, signal, stderr: unexpectedWarnings(stderr) }).toEqual({ code: 0, signal: null, stderr: [] });
+      const report = JSON.parse(stdout) as {
+        outcomes: Outcome[][];
+        escaped: string[];
+        timers: number;
+        finishedAt: number;
+      };
+      expect(report.escaped).toEqual([]);
+      // once every call settled, no timer keeps the process alive
+      expect(report.timers).toBe(0);
+      expect(report.outcomes).toHaveLength(calls.length);
+      const found = report.outcomes.flatMap((pair, i) =>
+        pair.flatMap((outcome) => problems(calls[i] as Scenario, outcome).map((p) => `${outcome.transport}: ${p}`)),
+      );
+      expect(found).toEqual([]);
+      // the NUL header was skipped, not fatal, on the lenient node:http transport
+      const last = report.outcomes.at(-1)?.find((outcome) => outcome.transport === "node");
+      expect(last).toMatchObject({ kind: "response", status: 200, bodyLength: 3 });
+      // exited by itself, soon after its last call: nothing kept it alive
+      expect(Date.now() - started - report.finishedAt).toBeLessThan(2000);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * The child's stderr lines, less the warnings it is expected to print: the one for the lenient
+ * parser, and undici's own about the listeners it adds to one fetch per redirect hop (a chain of
+ * more than ten hops). Anything else — a MaxListenersExceededWarning on an AbortSignal, say — is
+ * unexpected.
+ */
+function unexpectedWarnings(stderr: string): string[] {
+  return stderr
+    .split("\n")
+    .filter(
+      (line) =>
+        line.trim() !== "" &&
+        !/Warning: Using insecure HTTP parsing/.test(line) &&
+        !/Use `node --trace-warnings/.test(line) &&
+        !/MaxListenersExceededWarning: .* terminated listeners added to \[Fetch\]/.test(line),
+    );
+}
+
+/**
+ * The child's program: runs each scenario on both transports (8 at a time) and reports the
+ * outcomes as JSON — with the timers still keeping it alive once the last call settled — then
+ * returns: it never calls `process.exit`, so it ends only when nothing is left. `run` is
+ * repeated here in plain JavaScript (the test's own copy is rewritten by Vitest's transform).
+ */
+function runnerSource(nodeTransport: string, fetchTransport: string, wire: string): string {
+  return `
+import { readFileSync } from "node:fs";
+import { createNodeTransport } from ${JSON.stringify(nodeTransport)};
+import { createFetchTransport } from ${JSON.stringify(fetchTransport)};
+import { ProtocolError, RequestSetupError, TimeoutReason } from ${JSON.stringify(wire)};
+
+const born = Date.now();
+const escaped = [];
+process.on("uncaughtException", (error) => escaped.push(String(error)));
+process.on("unhandledRejection", (error) => escaped.push(String(error)));
+const ABORT = new Error("fuzz abort");
+
+async function run(transport, name, url, call) {
+  const controller = call.abortAfter === null ? undefined : new AbortController();
+  const timer = call.abortAfter === null ? undefined : setTimeout(() => controller.abort(ABORT), call.abortAfter);
+  const started = performance.now();
+  try {
+    const response = await transport({
+      method: call.method,
+      url,
+      headers: { accept: "application/json", authorization: "Bearer fuzz" },
+      body: call.method === "POST" || call.method === "PUT" ? '{"fuzz":true}' : undefined,
+      signal: controller?.signal,
+      deadline: Date.now() + call.budget,
+    });
+    const { body } = response;
+    const ok = response.headers instanceof Headers && (body instanceof Uint8Array || typeof body === "string");
+    return {
+      transport: name,
+      kind: ok ? "response" : "odd",
+      ms: performance.now() - started,
+      status: response.status,
+      location: response.headers.has("location"),
+      bodyLength: typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
+      detail: response.status + " " + response.url,
+    };
+  } catch (error) {
+    const ms = performance.now() - started;
+    const detail = error instanceof Error ? error.name + ": " + error.message : String(error);
+    if (error === ABORT) return { transport: name, kind: "abort", ms, detail };
+    if (error instanceof TimeoutReason) return { transport: name, kind: "timeout", ms, timeoutMs: error.timeoutMs, detail };
+    if (error instanceof ProtocolError) return { transport: name, kind: "protocol", ms, detail };
+    if (error instanceof RequestSetupError) return { transport: name, kind: "setup", ms, detail };
+    if (error instanceof Error && error.name !== "AbortError") return { transport: name, kind: "network", ms, detail };
+    return { transport: name, kind: "odd", ms, detail };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const transports = [["node", createNodeTransport()], ["fetch", createFetchTransport(globalThis.fetch)]];
+const calls = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const outcomes = new Array(calls.length);
+let next = 0;
+async function worker() {
+  while (next < calls.length) {
+    const i = next++;
+    const call = calls[i];
+    outcomes[i] = await Promise.all(transports.map(([name, transport]) => run(transport, name, call.url, call)));
+  }
+}
+await Promise.all(Array.from({ length: 8 }, worker));
+const timers = process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+process.stdout.write(JSON.stringify({ outcomes, escaped, timers, finishedAt: Date.now() - born }));
+if (escaped.length) process.exitCode = 1;
+`;
+}
