@@ -2,10 +2,12 @@
  * The fault suite every provider runs against a real local HTTP server (not Prism): rate limits
  * with and without `Retry-After`, 5xx then success, connection resets, a server that never
  * answers, an HTML error page, truncated JSON. Each test asserts the attempts made, the final
- * result or error type, and bounds on the elapsed time.
+ * result or error type, and the schedule: waits are checked on a fake clock (`setTimeout` and
+ * `Date` only; the loopback server and sockets run in real time), to the millisecond.
  */
 import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { fakeClock, track, until } from "./fake-clock.js";
 import { type Handler, json, startServer, type TestServer } from "./http-server.js";
 
 /** Options a fault test passes to the client (per client or per call). */
@@ -82,27 +84,48 @@ export function describeFaults(provider: string, target: FaultTarget): void {
   });
 
   describe(`${provider}: shared faults`, () => {
-    test("429 with Retry-After: 1 waits the second the server asked for, then succeeds", async () => {
+    const clock = fakeClock();
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    /**
+     * Runs `call` on the fake clock: after the first request, the client must arm a wait of
+     * exactly `waitMs`, send nothing more until it has passed, and send the next request then.
+     */
+    async function retriedAfter(server: TestServer, call: () => PromiseLike<unknown>, waitMs: number) {
+      const outcome = track(call());
+      await until(() => server.requests.length === 1 || outcome.settled, "the first request");
+      await clock.armed(waitMs);
+      await clock.advance(waitMs - 1);
+      expect(server.requests, `sent again before ${waitMs} ms`).toHaveLength(1);
+      await clock.advance(1);
+      await until(() => server.requests.length === 2, "the retry");
+      expect(gaps(server)[0]).toBe(waitMs);
+      await until(() => outcome.settled, "the call to end");
+      return outcome;
+    }
+
+    test("429 with Retry-After: 1 waits exactly the second the server asked for, then succeeds", async () => {
+      clock.start();
       const server = await faultServer((_req, res, i) =>
         i === 0 ? json(res, 429, { error: "slow down" }, { "retry-after": "1" }) : json(res, 200, target.successBody),
       );
-      const { value, ms } = await timed(() => target.call(server.url, { maxRetries: 2 }));
-      expect(value).toStrictEqual(target.expected);
+      const outcome = await retriedAfter(server, () => target.call(server.url, { maxRetries: 2 }), 1000);
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.value).toStrictEqual(target.expected);
       expect(server.requests).toHaveLength(2);
-      expect(gaps(server)[0]).toBeGreaterThanOrEqual(990);
-      expect(ms).toBeLessThan(1000 + SLACK_MS);
     });
 
-    test("429 without Retry-After backs off (~0.5 s with jitter), then succeeds", async () => {
+    test("429 without Retry-After backs off 500 ms less its jitter, then succeeds", async () => {
+      clock.start();
+      vi.spyOn(Math, "random").mockReturnValue(0.4); // 500 ms × (1 − 0.4 × 25 %) = 450 ms
       const server = await faultServer((_req, res, i) =>
         i === 0 ? json(res, 429, { error: "slow down" }) : json(res, 200, target.successBody),
       );
-      const { value, ms } = await timed(() => target.call(server.url, { maxRetries: 2 }));
-      expect(value).toStrictEqual(target.expected);
+      const outcome = await retriedAfter(server, () => target.call(server.url, { maxRetries: 2 }), 450);
+      expect(outcome.value).toStrictEqual(target.expected);
       expect(server.requests).toHaveLength(2);
-      // first backoff: 500 ms minus up to 25 % jitter
-      expect(gaps(server)[0]).toBeGreaterThanOrEqual(370);
-      expect(ms).toBeLessThan(500 + SLACK_MS);
     });
 
     test("429 on every attempt: RateLimitError after 1 + maxRetries attempts", async () => {
@@ -139,16 +162,16 @@ export function describeFaults(provider: string, target: FaultTarget): void {
       expect(ms).toBeLessThan(10 + SLACK_MS);
     });
 
-    test("connection reset, then success: retried after backoff", async () => {
+    test("connection reset, then success: retried after the backoff", async () => {
+      clock.start();
+      vi.spyOn(Math, "random").mockReturnValue(0.4);
       const server = await faultServer((req, res, i) => {
         if (i === 0) req.socket.destroy();
         else json(res, 200, target.successBody);
       });
-      const { value, ms } = await timed(() => target.call(server.url, { maxRetries: 1 }));
-      expect(value).toStrictEqual(target.expected);
+      const outcome = await retriedAfter(server, () => target.call(server.url, { maxRetries: 1 }), 450);
+      expect(outcome.value).toStrictEqual(target.expected);
       expect(server.requests).toHaveLength(2);
-      expect(ms).toBeGreaterThanOrEqual(370);
-      expect(ms).toBeLessThan(500 + SLACK_MS);
     });
 
     test("connection reset on every attempt: ConnectionError (no status)", async () => {
@@ -204,18 +227,18 @@ export function describeFaults(provider: string, target: FaultTarget): void {
       expect(ms).toBeLessThan(SLACK_MS);
     });
 
-    test("a body cut off mid-way by the connection: ConnectionError, retried, then success", async () => {
+    test("a body cut off mid-way by the connection: ConnectionError, retried after the backoff, then success", async () => {
+      clock.start();
+      vi.spyOn(Math, "random").mockReturnValue(0.4);
       const text = JSON.stringify(target.successBody);
       const server = await faultServer((req, res, i) => {
         if (i > 0) return json(res, 200, target.successBody);
         res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
         res.write(text.slice(0, Math.floor(text.length / 2)), () => req.socket.destroy());
       });
-      const { value, ms } = await timed(() => target.call(server.url, { maxRetries: 1 }));
-      expect(value).toStrictEqual(target.expected);
+      const outcome = await retriedAfter(server, () => target.call(server.url, { maxRetries: 1 }), 450);
+      expect(outcome.value).toStrictEqual(target.expected);
       expect(server.requests).toHaveLength(2);
-      expect(ms).toBeGreaterThanOrEqual(370);
-      expect(ms).toBeLessThan(500 + SLACK_MS);
     });
   });
 }
