@@ -8,28 +8,25 @@ import createClient, { type Client } from "openapi-fetch";
 import { sleep, withinDeadline } from "./abort.js";
 import { type APIPromise, apiPromise } from "./api-promise.js";
 import { inBrowser } from "./env.js";
+import { attemptError, errorKit } from "./error-kit.js";
 import {
   AbortError,
-  ApiError,
+  type ApiError,
   type ApiErrorInit,
-  AuthenticationError,
-  ConnectionError,
-  errorClassForStatus,
   InvalidParamsError,
   InvalidResponseError,
   TimeoutError,
 } from "./errors.js";
 import { type Logger, levelledLogger } from "./logger.js";
-import { headersToObject } from "./redact.js";
 import { mergeHeaders, type PreparedRequest, prepareRequest } from "./request.js";
-import { errorFromResponse, parseSuccessBody, platformResponse, requestIdFrom } from "./response.js";
+import { type ResponseHooks, settle } from "./response.js";
 import { backoffDelayMs, serverRetryDelayMs, shouldRetry } from "./retry.js";
-import { SecretSet, scrubInit } from "./secrets.js";
+import { SecretSet } from "./secrets.js";
 import { defaultTransport } from "./transport.js";
 import { createFetchTransport } from "./transport-fetch.js";
 import type { ClientOptions, OperationMeta, RequestOptions, WithResponse } from "./types.js";
 import { checkBaseUrl } from "./url.js";
-import { ProtocolError, RequestSetupError, TimeoutReason, type Transport, type WireResponse } from "./wire.js";
+import type { Transport, WireResponse } from "./wire.js";
 
 /** Context passed to a provider's auth hook. */
 export interface AuthContext {
@@ -113,9 +110,6 @@ type Outcome =
   | { ok: true; response: WireResponse; credentials: Record<string, string> | undefined }
   | { ok: false; error: ApiError; response?: WireResponse; credentials?: Record<string, string> | undefined };
 
-/** A settled response: the call's result, or the error of its status. */
-type Settled = { result: WithResponse<unknown> } | { error: ApiError; response: WireResponse };
-
 /** Creates the engine for one provider client. */
 export function createCoreClient<Paths extends {}>(
   provider: ProviderDefinition,
@@ -127,19 +121,8 @@ export function createCoreClient<Paths extends {}>(
     return secrets.list();
   };
   // Every error leaves through here: branded, and scrubbed of every secret the client has used.
-  const makeError = (Class: typeof ApiError, init: ApiErrorInit): ApiError =>
-    new Class({ ...scrubInit(init, knownSecrets()), provider: provider.errorBrand });
-  const rebrand = (error: unknown): unknown =>
-    error instanceof ApiError && error.provider === undefined
-      ? makeError(error.constructor as typeof ApiError, {
-          message: error.message,
-          status: error.status,
-          code: error.code,
-          requestId: error.requestId,
-          body: error.body,
-          cause: (error as { cause?: unknown }).cause,
-        })
-      : error;
+  const kit = errorKit(provider.errorBrand, knownSecrets);
+  const { make: makeError, rebrand } = kit;
 
   let baseUrl: string;
   let defaultTimeout: number;
@@ -169,6 +152,7 @@ export function createCoreClient<Paths extends {}>(
       : defaultTransport;
   const requestIdHeaders = provider.requestIdHeaders ?? ["x-request-id", "request-id"];
   const raw = rawClient<Paths>(baseUrl, staticHeaders, options, provider);
+  const hooks: ResponseHooks = { mapError: provider.mapError, unwrap: provider.unwrap, requestIdHeaders };
 
   /** Step 2: the credential headers of one attempt, within its deadline. */
   function authenticate(
@@ -193,38 +177,6 @@ export function createCoreClient<Paths extends {}>(
     return headers;
   }
 
-  /** Maps what an attempt threw (hook, header check, transport) onto a typed error. */
-  function failure(
-    cause: unknown,
-    stage: "auth" | "send",
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): ApiError {
-    if (cause instanceof TimeoutReason) {
-      return makeError(TimeoutError, {
-        message:
-          stage === "auth"
-            ? `obtaining credentials timed out after ${timeoutMs} ms`
-            : `request timed out after ${timeoutMs} ms`,
-        cause,
-      });
-    }
-    if (signal?.aborted)
-      return makeError(AbortError, { message: "request aborted by the caller", cause: signal.reason });
-    if (cause instanceof ApiError) return rebrand(cause) as ApiError;
-    if (stage === "auth") {
-      return makeError(AuthenticationError, {
-        message: `could not obtain credentials: ${describe(cause)}`,
-        cause,
-      });
-    }
-    if (cause instanceof RequestSetupError) return makeError(InvalidParamsError, { message: cause.message, cause });
-    if (cause instanceof ProtocolError) {
-      return makeError(InvalidResponseError, { message: `invalid response: ${cause.message}`, cause });
-    }
-    return makeError(ConnectionError, { message: `connection error: ${describe(cause)}`, cause });
-  }
-
   /** The headers of the last plain attempt (no call headers, no body), kept while its credentials object is the same. */
   const merged: { credentials?: Record<string, string> | undefined; headers?: Record<string, string> } = {};
 
@@ -242,7 +194,7 @@ export function createCoreClient<Paths extends {}>(
       const pending = authenticate(context, deadline, timeoutMs);
       credentials = pending instanceof Promise ? await pending : pending;
     } catch (cause) {
-      const error = failure(cause, "auth", timeoutMs, signal);
+      const error = attemptError(cause, "auth", timeoutMs, signal, kit);
       if (error instanceof TimeoutError) return { ok: false, error };
       throw error;
     }
@@ -254,7 +206,7 @@ export function createCoreClient<Paths extends {}>(
       try {
         headers = mergeHeaders(staticHeaders, credentials, callHeaders);
       } catch (cause) {
-        throw failure(cause, "send", timeoutMs, signal);
+        throw attemptError(cause, "send", timeoutMs, signal, kit);
       }
       if (request.body !== undefined) headers["content-type"] ??= "application/json";
       if (reusable) {
@@ -273,59 +225,12 @@ export function createCoreClient<Paths extends {}>(
       });
       return { ok: true, response, credentials };
     } catch (cause) {
-      const error = failure(cause, "send", timeoutMs, signal);
+      const error = attemptError(cause, "send", timeoutMs, signal, kit);
       if (error instanceof AbortError || error instanceof InvalidParamsError || error instanceof InvalidResponseError) {
         throw error;
       }
       return { ok: false, error, credentials };
     }
-  }
-
-  /** Step 4: a response becomes the result, or the typed error of its status. */
-  function settle(operation: OperationMeta, route: string, response: WireResponse): Settled {
-    if (response.status < 200 || response.status > 299) {
-      return {
-        error: errorFromResponse(response, operation, route, provider.mapError, requestIdHeaders, makeError),
-        response,
-      };
-    }
-    const requestId = requestIdFrom(response.headers, requestIdHeaders);
-    const body = parseSuccessBody(response, operation, route, requestId, makeError);
-    let data = body;
-    if (provider.unwrap) {
-      try {
-        data = provider.unwrap(body, {
-          status: response.status,
-          headers: response.headers,
-          requestId,
-          error: (init, Class) =>
-            makeError(Class ?? errorClassForStatus(init.status ?? response.status), {
-              headers: headersToObject(response.headers),
-              ...init,
-            }),
-        });
-      } catch (error) {
-        throw error instanceof ApiError
-          ? rebrand(error)
-          : makeError(InvalidResponseError, {
-              status: response.status,
-              message: `${operation.id} (${route}): the response could not be read: ${describe(error)}`,
-              requestId,
-              cause: error,
-            });
-      }
-    }
-    let platform: Response | undefined;
-    return {
-      result: {
-        data,
-        requestId,
-        get response() {
-          platform ??= platformResponse(response);
-          return platform;
-        },
-      },
-    };
   }
 
   /** Every attempt of one call, with retries and one credential refresh after a 401. */
@@ -357,7 +262,7 @@ export function createCoreClient<Paths extends {}>(
       let error: ApiError;
       let response: WireResponse | undefined;
       if (sent.ok) {
-        const settled = settle(operation, route, sent.response);
+        const settled = settle(sent.response, operation, route, hooks, kit);
         if ("result" in settled) {
           if (debug)
             log.debug(`${request.method} ${request.path} -> ${sent.response.status} (${Date.now() - started} ms)`);
@@ -434,13 +339,4 @@ function checkRetries(value: number): number {
     throw new InvalidParamsError({ message: `maxRetries must be a non-negative integer, got ${String(value)}` });
   }
   return value;
-}
-
-/** A one-line account of what went wrong, with the code of the underlying error (`ECONNRESET`, …). */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const inner = (error as { cause?: unknown }).cause;
-  const code = (error as { code?: unknown }).code ?? (inner as { code?: unknown } | undefined)?.code;
-  const detail = inner instanceof Error && inner.message !== error.message ? ` (${inner.message})` : "";
-  return `${typeof code === "string" ? `${code}: ` : ""}${error.message}${detail}`;
 }

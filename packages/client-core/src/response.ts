@@ -3,9 +3,11 @@
  * response into the provider's typed error. Pure functions of the response and the provider's
  * hooks; the engine brands and scrubs what they build.
  */
-import { type ApiError, type ApiErrorInit, errorClassForStatus, InvalidResponseError } from "./errors.js";
+import type { UnwrapContext } from "./client.js";
+import { describe, type ErrorKit } from "./error-kit.js";
+import { ApiError, type ApiErrorInit, errorClassForStatus, InvalidResponseError } from "./errors.js";
 import { headersToObject } from "./redact.js";
-import type { OperationMeta } from "./types.js";
+import type { OperationMeta, WithResponse } from "./types.js";
 import type { WireResponse } from "./wire.js";
 
 /** Longest excerpt of a non-JSON body kept in an error. */
@@ -121,4 +123,70 @@ export function platformResponse(wire: WireResponse): Response {
     statusText: wire.statusText,
     headers: wire.headers,
   });
+}
+
+/** What a provider tells the engine about reading its responses. */
+export interface ResponseHooks {
+  mapError: ErrorMapper | undefined;
+  unwrap: ((body: unknown, context: UnwrapContext) => unknown) | undefined;
+  requestIdHeaders: readonly string[];
+}
+
+/** A settled response: the call's result, or the error of its status. */
+export type Settled = { result: WithResponse<unknown> } | { error: ApiError; response: WireResponse };
+
+/**
+ * A response becomes the call's result (the body parsed and unwrapped by the provider, the
+ * platform `Response` made only if asked for), or the typed error of its status.
+ */
+export function settle(
+  response: WireResponse,
+  operation: OperationMeta,
+  route: string,
+  hooks: ResponseHooks,
+  kit: ErrorKit,
+): Settled {
+  if (response.status < 200 || response.status > 299) {
+    return {
+      error: errorFromResponse(response, operation, route, hooks.mapError, hooks.requestIdHeaders, kit.make),
+      response,
+    };
+  }
+  const requestId = requestIdFrom(response.headers, hooks.requestIdHeaders);
+  const body = parseSuccessBody(response, operation, route, requestId, kit.make);
+  let data = body;
+  if (hooks.unwrap) {
+    try {
+      data = hooks.unwrap(body, {
+        status: response.status,
+        headers: response.headers,
+        requestId,
+        error: (init, Class) =>
+          kit.make(Class ?? errorClassForStatus(init.status ?? response.status), {
+            headers: headersToObject(response.headers),
+            ...init,
+          }),
+      });
+    } catch (error) {
+      throw error instanceof ApiError
+        ? kit.rebrand(error)
+        : kit.make(InvalidResponseError, {
+            status: response.status,
+            message: `${operation.id} (${route}): the response could not be read: ${describe(error)}`,
+            requestId,
+            cause: error,
+          });
+    }
+  }
+  let platform: Response | undefined;
+  return {
+    result: {
+      data,
+      requestId,
+      get response() {
+        platform ??= platformResponse(response);
+        return platform;
+      },
+    },
+  };
 }
