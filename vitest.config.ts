@@ -26,10 +26,14 @@ const transportUnits = ["packages/client-core/test/transport*.test.ts"];
 export default defineConfig({
   define: { __PACKAGE_VERSION__: JSON.stringify("0.0.0-test") },
   resolve: {
-    alias: {
-      "@org/client-core": src("client-core"),
-      "@org/testing": src("testing"),
-    },
+    alias: [
+      {
+        find: /^@org\/client-core\/public$/,
+        replacement: fileURLToPath(new URL("./packages/client-core/src/public.ts", import.meta.url)),
+      },
+      { find: /^@org\/client-core$/, replacement: src("client-core") },
+      { find: /^@org\/testing$/, replacement: src("testing") },
+    ],
   },
   test: {
     globalSetup: ["./scripts/test/prism-global-setup.ts"],

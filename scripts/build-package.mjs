@@ -18,7 +18,8 @@ const common = {
   treeshake: true,
   silent: true,
   define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
-  external: Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies }),
+  // a package may re-export its own names (client-core's `./public` entry): never bundle itself
+  external: [pkg.name, ...Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })],
 };
 const withNodeTransport = existsSync("src/transport-node.ts");
 await build({
@@ -45,5 +46,10 @@ if (withNodeTransport) {
       },
     ],
   });
+}
+// `src/public.ts` re-exports the package's own names through its `exports` (a self-reference), so
+// it is built last: its declarations read dist/index.d.ts, which the first build just wrote.
+if (existsSync("src/public.ts")) {
+  await build({ ...common, entry: ["src/public.ts"], dts: true, clean: false, platform: "neutral" });
 }
 console.log(`built ${pkg.name}@${pkg.version}`);

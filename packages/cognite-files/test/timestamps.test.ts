@@ -5,6 +5,7 @@ import { toDate } from "../src/index.js";
 
 const entry = fileURLToPath(new URL("../src/index.ts", import.meta.url));
 const core = fileURLToPath(new URL("../../client-core/src/index.ts", import.meta.url));
+const corePublic = fileURLToPath(new URL("../../client-core/src/public.ts", import.meta.url));
 
 /** Bundles `code` (importing the package as "pkg") the way a user's bundler would, minified. */
 async function bundle(code: string): Promise<string> {
@@ -16,7 +17,7 @@ async function bundle(code: string): Promise<string> {
     platform: "neutral",
     minifySyntax: true,
     treeShaking: true,
-    alias: { pkg: entry, "@org/client-core": core },
+    alias: { pkg: entry, "@org/client-core": core, "@org/client-core/public": corePublic },
     define: { __PACKAGE_VERSION__: '"0"' },
     external: ["openapi-fetch"],
     logLevel: "silent",

@@ -2,27 +2,7 @@
  * Typed client for the Coze Files API, generated from `specs/coze/openapi.yaml`.
  * @packageDocumentation
  */
-export {
-  AbortError,
-  ApiError,
-  AuthenticationError,
-  BadRequestError,
-  type ClientOptions,
-  ConflictError,
-  ConnectionError,
-  InternalServerError,
-  InvalidParamsError,
-  InvalidResponseError,
-  type Logger,
-  type LogLevel,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  type RequestOptions,
-  TimeoutError,
-  UnprocessableEntityError,
-  type WithResponse,
-} from "@org/client-core";
+export * from "@org/client-core/public";
 export {
   COZE_CN_BASE_URL,
   COZE_COM_BASE_URL,

@@ -2,27 +2,7 @@
  * Typed client for the Wooshpay Files API, generated from `specs/wooshpay/openapi.yaml`.
  * @packageDocumentation
  */
-export {
-  AbortError,
-  ApiError,
-  AuthenticationError,
-  BadRequestError,
-  type ClientOptions,
-  ConflictError,
-  ConnectionError,
-  InternalServerError,
-  InvalidParamsError,
-  InvalidResponseError,
-  type Logger,
-  type LogLevel,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  type RequestOptions,
-  TimeoutError,
-  UnprocessableEntityError,
-  type WithResponse,
-} from "@org/client-core";
+export * from "@org/client-core/public";
 export {
   createWooshpayClient,
   WOOSHPAY_LIVE_BASE_URL,
