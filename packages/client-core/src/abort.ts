@@ -9,9 +9,50 @@ export function abortReason(signal: AbortSignal): unknown {
 }
 
 /**
+ * A promise that `onTimer` settles after `ms`, that rejects with the signal's reason as soon as it
+ * aborts, and that otherwise follows `promise` if one is given. The timer and the listener are
+ * released as soon as it settles.
+ */
+function race<T>(
+  ms: number,
+  signal: AbortSignal | undefined,
+  onTimer: (resolve: (value: T) => void, reject: (reason: unknown) => void) => void,
+  promise?: Promise<T>,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const release = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onAbort = () => {
+      release();
+      reject(abortReason(signal as AbortSignal));
+    };
+    const timer = setTimeout(() => {
+      release();
+      onTimer(resolve, reject);
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    promise?.then(
+      (value) => {
+        release();
+        resolve(value);
+      },
+      (error: unknown) => {
+        release();
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * Settles like `promise`, unless `deadline` (a `Date.now()` value) passes first — then rejects
- * with a {@link TimeoutReason} — or `signal` aborts — then rejects with its reason. The timer and
- * the listener are released as soon as it settles.
+ * with a {@link TimeoutReason} — or `signal` aborts — then rejects with its reason.
  */
 export function withinDeadline<T>(
   promise: Promise<T>,
@@ -19,53 +60,15 @@ export function withinDeadline<T>(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener("abort", onAbort);
-        reject(new TimeoutReason(timeoutMs));
-      },
-      Math.max(0, deadline - Date.now()),
-    );
-    signal?.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+  return race(
+    Math.max(0, deadline - Date.now()),
+    signal,
+    (_resolve, reject) => reject(new TimeoutReason(timeoutMs)),
+    promise,
+  );
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return race<void>(ms, signal, (resolve) => resolve());
 }

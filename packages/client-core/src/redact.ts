@@ -9,11 +9,6 @@ const SECRET_HEADERS = new Set([
   "x-auth-token",
 ]);
 
-/** Whether a header (any case) carries a credential. */
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
-}
-
 /** Replaces credential-bearing header values with `[redacted]`. Names are lower-cased. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -5,7 +5,7 @@
 import type { ApiErrorInit } from "./errors.js";
 
 /** Most distinct secrets remembered per client (older ones are forgotten first). */
-export const MAX_SECRETS = 32;
+const MAX_SECRETS = 32;
 /** Shorter strings are not treated as secrets: scrubbing them would mangle ordinary text. */
 const MIN_SECRET_LENGTH = 4;
 const REDACTED = "[redacted]";
@@ -41,10 +41,6 @@ export class SecretSet {
   /** The secrets, longest first (so a token inside a longer header value is scrubbed whole). */
   list(): string[] {
     return [...this.#values].sort((a, b) => b.length - a.length);
-  }
-
-  get size(): number {
-    return this.#values.size;
   }
 }
 

@@ -3,7 +3,7 @@
 // `Content-Encoding` (lists, unknown codings, mislabelled bodies), truncated, binary or ≥ 1 MB
 // bodies, stalls and resets. Every call must settle in time with a value or a typed `ApiError`,
 // and nothing may escape the call (no uncaught exception, no unhandled rejection).
-import { type HostileAction, type HostileServer, startHostileServer } from "@org/testing";
+import { type HostileAction, type HostileServer, recordEscapes, startHostileServer } from "@org/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ApiError, type OperationMeta } from "../src/index.js";
@@ -13,17 +13,12 @@ const SEED = 20261125;
 const RUNS = 12;
 const CALLS_PER_RUN = 4;
 
-const stray: unknown[] = [];
-const record = (error: unknown) => stray.push(error);
+const stray = recordEscapes();
 let server: HostileServer;
 beforeAll(async () => {
-  process.on("uncaughtException", record);
-  process.on("unhandledRejection", record);
   server = await startHostileServer();
 });
 afterAll(async () => {
-  process.off("uncaughtException", record);
-  process.off("unhandledRejection", record);
   await server.close();
 });
 

@@ -2,8 +2,8 @@
 // responses that used to crash the host process or hang a call: each settles with a typed error
 // (or the right value), and nothing is thrown outside the call.
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { startServer, type TestServer } from "@org/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { recordEscapes, startServer, type TestServer } from "@org/testing";
+import { afterEach, describe, expect, test } from "vitest";
 import { InvalidResponseError } from "../src/index.js";
 import { getItem, rejection, testClient } from "./support.js";
 
@@ -14,16 +14,7 @@ afterEach(async () => {
 });
 
 // anything thrown outside a call (an event handler, a timer) lands here instead of killing vitest
-const stray: unknown[] = [];
-const record = (error: unknown) => stray.push(error);
-beforeAll(() => {
-  process.on("uncaughtException", record);
-  process.on("unhandledRejection", record);
-});
-afterAll(() => {
-  process.off("uncaughtException", record);
-  process.off("unhandledRejection", record);
-});
+const stray = recordEscapes();
 afterEach(async () => {
   await new Promise((r) => setTimeout(r, 20)); // let a stray timer or handler fire
   expect(stray).toEqual([]);

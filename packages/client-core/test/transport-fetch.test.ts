@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type HostileServer, json, startHostileServer, startServer, type TestServer } from "@org/testing";
+import { type HostileServer, json, recordEscapes, serve, startHostileServer } from "@org/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { createFetchTransport } from "../src/transport-fetch.js";
 import { ProtocolError, TimeoutReason, type WireRequest, type WireResponse } from "../src/wire.js";
@@ -33,29 +33,22 @@ function spyFetch(answer: (init: RequestInit) => Promise<Response> = () => new P
   return { fetchImpl, calls };
 }
 
-const escaped: unknown[] = [];
-const record = (error: unknown) => escaped.push(error);
+const escaped = recordEscapes();
 let hostile: HostileServer;
 beforeAll(async () => {
-  process.on("uncaughtException", record);
-  process.on("unhandledRejection", record);
   hostile = await startHostileServer();
 });
 afterAll(async () => {
-  process.off("uncaughtException", record);
-  process.off("unhandledRejection", record);
   await hostile.close();
 });
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+// servers from `serve` (@org/testing) are closed after each test
+afterEach(() => {
   expect(escaped).toEqual([]);
 });
 
 describe("fetch transport", () => {
   test("resolves with the platform Response, its body already read", async () => {
-    const server = await startServer((_req, res) => json(res, 200, { ok: true }));
-    servers.push(server);
+    const server = await serve((_req, res) => json(res, 200, { ok: true }));
     const wireResponse = await createFetchTransport(globalThis.fetch)(wire(server.url));
     expect(wireResponse.response).toBeInstanceOf(Response);
     expect(wireResponse.response?.bodyUsed).toBe(true);
@@ -65,7 +58,7 @@ describe("fetch transport", () => {
 
   test("reads JSON as text, anything else as bytes (a text in another charset is not decoded)", async () => {
     const latin1 = Buffer.from("caf\u00e9;na\u00efve\n", "latin1");
-    const server = await startServer((req, res) => {
+    const server = await serve((req, res) => {
       const types: Record<string, string> = {
         "/json": "application/json; charset=utf-8",
         "/problem": "application/problem+json",
@@ -77,7 +70,6 @@ describe("fetch transport", () => {
       if (type) res.setHeader("content-type", type);
       res.end(type.includes("json") ? '{"é":1}' : latin1);
     });
-    servers.push(server);
     const transport = createFetchTransport(globalThis.fetch);
     for (const path of ["/json", "/problem"]) {
       expect((await transport(wire(`${server.url}${path}`))).body).toBe('{"é":1}');

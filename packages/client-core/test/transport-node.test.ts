@@ -11,14 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
-import {
-  type HostileAction,
-  type HostileServer,
-  json,
-  startHostileServer,
-  startServer,
-  type TestServer,
-} from "@org/testing";
+import { type HostileAction, type HostileServer, json, recordEscapes, serve, startHostileServer } from "@org/testing";
 import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { createNodeTransport, defaultTransport } from "../src/transport-node.js";
@@ -45,28 +38,17 @@ function bytes(response: WireResponse): Uint8Array {
 const text = (response: WireResponse) => new TextDecoder().decode(bytes(response));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const escaped: unknown[] = [];
-const record = (error: unknown) => escaped.push(error);
+const escaped = recordEscapes();
 let hostile: HostileServer;
 beforeAll(async () => {
-  process.on("uncaughtException", record);
-  process.on("unhandledRejection", record);
   hostile = await startHostileServer();
 });
 afterAll(async () => {
-  process.off("uncaughtException", record);
-  process.off("unhandledRejection", record);
   await hostile.close();
 });
 
-const servers: TestServer[] = [];
-async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+// servers from `serve` (@org/testing) are closed after each test
+afterEach(() => {
   expect(escaped).toEqual([]);
 });
 

@@ -10,9 +10,9 @@ import {
   type HostileServer,
   json,
   type ReceivedRequest,
+  recordEscapes,
+  serve,
   startHostileServer,
-  startServer,
-  type TestServer,
 } from "@org/testing";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -64,16 +64,7 @@ function bytes(response: WireResponse): Uint8Array {
 const text = (response: WireResponse) => new TextDecoder().decode(bytes(response));
 
 /** Nothing escaped to the process: recorded for the whole file, asserted after each test. */
-const escaped: unknown[] = [];
-const record = (error: unknown) => escaped.push(error);
-beforeAll(() => {
-  process.on("uncaughtException", record);
-  process.on("unhandledRejection", record);
-});
-afterAll(() => {
-  process.off("uncaughtException", record);
-  process.off("unhandledRejection", record);
-});
+const escaped = recordEscapes();
 
 let hostile: HostileServer;
 beforeAll(async () => {
@@ -81,14 +72,8 @@ beforeAll(async () => {
 });
 afterAll(() => hostile.close());
 
-const servers: TestServer[] = [];
-async function serve(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
+// servers from `serve` (@org/testing) are closed after each test
+afterEach(() => {
   expect(escaped).toEqual([]);
 });
 

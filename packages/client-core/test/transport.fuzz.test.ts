@@ -15,39 +15,24 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type HostileAction, type HostileCoding, type HostileServer, startHostileServer } from "@org/testing";
+import {
+  type HostileAction,
+  type HostileCoding,
+  type HostileServer,
+  recordEscapes,
+  startHostileServer,
+} from "@org/testing";
 import { build } from "esbuild";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createFetchTransport } from "../src/transport-fetch.js";
 import { createNodeTransport } from "../src/transport-node.js";
-import { ProtocolError, RequestSetupError, TimeoutReason, type Transport, type WireResponse } from "../src/wire.js";
+import type { Transport } from "../src/wire.js";
+import { type Outcome, run, type Scenario } from "./transport-fuzz-run.js";
 
 const SEED = 20240611;
 /** Settling later than the deadline (or the abort) by more than this is a failure. */
 const SLACK_MS = 500;
-
-/** One generated call: a script for the server, and how the client calls it. */
-interface Scenario {
-  script: HostileAction[];
-  method: "GET" | "POST" | "HEAD" | "PUT" | "DELETE";
-  /** ms from the call to its deadline. */
-  budget: number;
-  /** ms from the call to an abort, if any. */
-  abortAfter: number | null;
-}
-
-/** How a call settled, in a form a child process can report too. */
-interface Outcome {
-  transport: string;
-  kind: "response" | "timeout" | "protocol" | "setup" | "abort" | "network" | "odd";
-  ms: number;
-  status?: number;
-  location?: boolean;
-  bodyLength?: number;
-  timeoutMs?: number;
-  detail: string;
-}
 
 // --- the generated scripts --------------------------------------------------------------------
 
@@ -170,47 +155,6 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
 
 // --- running and judging a call ---------------------------------------------------------------
 
-const ABORT = new Error("fuzz abort");
-
-async function run(transport: Transport, name: string, url: string, call: Scenario): Promise<Outcome> {
-  const controller = call.abortAfter === null ? undefined : new AbortController();
-  const timer = call.abortAfter === null ? undefined : setTimeout(() => controller?.abort(ABORT), call.abortAfter);
-  const started = performance.now();
-  try {
-    const response: WireResponse = await transport({
-      method: call.method,
-      url,
-      headers: { accept: "application/json", authorization: "Bearer fuzz" },
-      body: call.method === "POST" || call.method === "PUT" ? '{"fuzz":true}' : undefined,
-      signal: controller?.signal,
-      deadline: Date.now() + call.budget,
-    });
-    const { body } = response;
-    const ok = response.headers instanceof Headers && (body instanceof Uint8Array || typeof body === "string");
-    return {
-      transport: name,
-      kind: ok ? "response" : "odd",
-      ms: performance.now() - started,
-      status: response.status,
-      location: response.headers.has("location"),
-      bodyLength: typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
-      detail: `${response.status} ${response.url}`,
-    };
-  } catch (error) {
-    const ms = performance.now() - started;
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (error === ABORT) return { transport: name, kind: "abort", ms, detail };
-    if (error instanceof TimeoutReason)
-      return { transport: name, kind: "timeout", ms, timeoutMs: error.timeoutMs, detail };
-    if (error instanceof ProtocolError) return { transport: name, kind: "protocol", ms, detail };
-    if (error instanceof RequestSetupError) return { transport: name, kind: "setup", ms, detail };
-    if (error instanceof Error && error.name !== "AbortError") return { transport: name, kind: "network", ms, detail };
-    return { transport: name, kind: "odd", ms, detail };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** What is wrong with `outcome` for `call` (nothing, for a good outcome). */
 function problems(call: Scenario, outcome: Outcome): string[] {
   const found: string[] = [];
@@ -236,17 +180,12 @@ const transports: [string, Transport][] = [
   ["fetch", createFetchTransport(globalThis.fetch)],
 ];
 
-const escaped: unknown[] = [];
-const record = (error: unknown) => escaped.push(error);
+const escaped = recordEscapes();
 let hostile: HostileServer;
 beforeAll(async () => {
-  process.on("uncaughtException", record);
-  process.on("unhandledRejection", record);
   hostile = await startHostileServer();
 });
 afterAll(async () => {
-  process.off("uncaughtException", record);
-  process.off("unhandledRejection", record);
   await hostile.close();
 });
 
@@ -289,7 +228,8 @@ describe("transports against a hostile server", () => {
     try {
       const src = (file: string) => fileURLToPath(new URL(`../src/${file}`, import.meta.url));
       const entry = join(dir, "runner.mjs");
-      await writeFile(entry, runnerSource(src("transport-node.ts"), src("transport-fetch.ts"), src("wire.ts")));
+      const runner = fileURLToPath(new URL("./transport-fuzz-run.ts", import.meta.url));
+      await writeFile(entry, runnerSource(src("transport-node.ts"), src("transport-fetch.ts"), runner));
       const bundle = join(dir, "runner.bundle.mjs");
       await build({
         entryPoints: [entry],
@@ -386,60 +326,20 @@ function unexpectedWarnings(stderr: string): string[] {
 /**
  * The child's program: runs each scenario on both transports (8 at a time) and reports the
  * outcomes as JSON — with the timers still keeping it alive once the last call settled — then
- * returns: it never calls `process.exit`, so it ends only when nothing is left. `run` is
- * repeated here in plain JavaScript (the test's own copy is rewritten by Vitest's transform).
+ * returns: it never calls `process.exit`, so it ends only when nothing is left. It runs the same
+ * `run` as the test (transport-fuzz-run.ts, bundled into the child by esbuild).
  */
-function runnerSource(nodeTransport: string, fetchTransport: string, wire: string): string {
+function runnerSource(nodeTransport: string, fetchTransport: string, runner: string): string {
   return `
 import { readFileSync } from "node:fs";
 import { createNodeTransport } from ${JSON.stringify(nodeTransport)};
 import { createFetchTransport } from ${JSON.stringify(fetchTransport)};
-import { ProtocolError, RequestSetupError, TimeoutReason } from ${JSON.stringify(wire)};
+import { run } from ${JSON.stringify(runner)};
 
 const born = Date.now();
 const escaped = [];
 process.on("uncaughtException", (error) => escaped.push(String(error)));
 process.on("unhandledRejection", (error) => escaped.push(String(error)));
-const ABORT = new Error("fuzz abort");
-
-async function run(transport, name, url, call) {
-  const controller = call.abortAfter === null ? undefined : new AbortController();
-  const timer = call.abortAfter === null ? undefined : setTimeout(() => controller.abort(ABORT), call.abortAfter);
-  const started = performance.now();
-  try {
-    const response = await transport({
-      method: call.method,
-      url,
-      headers: { accept: "application/json", authorization: "Bearer fuzz" },
-      body: call.method === "POST" || call.method === "PUT" ? '{"fuzz":true}' : undefined,
-      signal: controller?.signal,
-      deadline: Date.now() + call.budget,
-    });
-    const { body } = response;
-    const ok = response.headers instanceof Headers && (body instanceof Uint8Array || typeof body === "string");
-    return {
-      transport: name,
-      kind: ok ? "response" : "odd",
-      ms: performance.now() - started,
-      status: response.status,
-      location: response.headers.has("location"),
-      bodyLength: typeof body === "string" ? Buffer.byteLength(body) : body.byteLength,
-      detail: response.status + " " + response.url,
-    };
-  } catch (error) {
-    const ms = performance.now() - started;
-    const detail = error instanceof Error ? error.name + ": " + error.message : String(error);
-    if (error === ABORT) return { transport: name, kind: "abort", ms, detail };
-    if (error instanceof TimeoutReason) return { transport: name, kind: "timeout", ms, timeoutMs: error.timeoutMs, detail };
-    if (error instanceof ProtocolError) return { transport: name, kind: "protocol", ms, detail };
-    if (error instanceof RequestSetupError) return { transport: name, kind: "setup", ms, detail };
-    if (error instanceof Error && error.name !== "AbortError") return { transport: name, kind: "network", ms, detail };
-    return { transport: name, kind: "odd", ms, detail };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const transports = [["node", createNodeTransport()], ["fetch", createFetchTransport(globalThis.fetch)]];
 const calls = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const outcomes = new Array(calls.length);

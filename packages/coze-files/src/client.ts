@@ -1,4 +1,5 @@
 import {
+  type BearerToken,
   bearerAuth,
   type ClientOptions,
   type CoreClient,
@@ -26,7 +27,7 @@ export const CozeApiError = defineProviderError<{
 export type CozeApiError = InstanceType<typeof CozeApiError>;
 
 /** A token, or a function returning one (called for every request, so it may refresh). */
-export type CozeToken = string | (() => string | Promise<string>);
+export type CozeToken = BearerToken;
 
 /** Options of {@link createCozeClient}. */
 export interface CozeClientOptions extends ClientOptions {

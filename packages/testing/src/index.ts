@@ -8,6 +8,7 @@ export {
   type PageProblems,
   watchPageProblems,
 } from "./browser.js";
+export { recordEscapes } from "./escapes.js";
 export { fakeClock, type Outcome, track, until } from "./fake-clock.js";
 export {
   type GeneratedBody,
