@@ -168,14 +168,20 @@ export function settle(
           }),
       });
     } catch (error) {
-      throw error instanceof ApiError
-        ? kit.rebrand(error)
-        : kit.make(InvalidResponseError, {
-            status: response.status,
-            message: `${operation.id} (${route}): the response could not be read: ${describe(error)}`,
-            requestId,
-            cause: error,
-          });
+      // a failure reported in a success body (e.g. an envelope code) goes through the retry
+      // policy like an error status: a rate limit is retried, a bad request is not
+      return {
+        error:
+          error instanceof ApiError
+            ? (kit.rebrand(error) as ApiError)
+            : kit.make(InvalidResponseError, {
+                status: response.status,
+                message: `${operation.id} (${route}): the response could not be read: ${describe(error)}`,
+                requestId,
+                cause: error,
+              }),
+        response,
+      };
     }
   }
   let platform: Response | undefined;

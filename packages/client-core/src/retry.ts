@@ -1,5 +1,5 @@
 /** Retry policy: which failures are retried, and how long to wait before the next attempt. */
-import { type ApiError, ConnectionError } from "./errors.js";
+import { type ApiError, ConnectionError, RateLimitError } from "./errors.js";
 
 /** Statuses that are retried: timeout, conflict (lock contention), rate limit, server errors. */
 export function isRetryableStatus(status: number): boolean {
@@ -51,8 +51,8 @@ export function serverRetryHint(headers: Headers | undefined): boolean | undefin
 
 /**
  * Whether a failed attempt is tried again: only operations that may be repeated (idempotent),
- * within `maxRetries`, for a connection failure or timeout, or a retryable status — unless the
- * server's `x-should-retry` says otherwise.
+ * within `maxRetries`, for a connection failure or timeout, a retryable status or a
+ * {@link RateLimitError} of any status — unless the server's `x-should-retry` says otherwise.
  */
 export function shouldRetry(
   idempotent: boolean,
@@ -65,5 +65,7 @@ export function shouldRetry(
   if (error instanceof ConnectionError) return true;
   const hint = serverRetryHint(headers);
   if (hint !== undefined) return hint;
+  // a rate limit the provider reports in a success body (an envelope code) is retried like a 429
+  if (error instanceof RateLimitError) return true;
   return error.status !== undefined && isRetryableStatus(error.status);
 }

@@ -1,5 +1,6 @@
 /** Type-level helpers that turn openapi-typescript's `operations` into method signatures. */
 import type { Logger, LogLevel } from "./logger.js";
+import type { Uploadable } from "./uploads.js";
 
 /** Static description of one operation, emitted by the generator. */
 export interface OperationMeta {
@@ -18,7 +19,76 @@ export interface OperationMeta {
   readonly idempotent: boolean;
   /** Whether the success response declares a JSON body. */
   readonly responseBody: boolean;
+  /** Header parameters, by the spec's names: sent as request headers, not in the body. */
+  readonly headerParams?: readonly string[];
+  /** How the body params are encoded: `json` (the default when `body`) or `multipart` (`multipart/form-data`). */
+  readonly bodyKind?: BodyKind;
+  /** Multipart fields that carry a file ({@link Uploadable}); the other fields are sent as text. */
+  readonly fileFields?: readonly string[];
+  /** The success body is binary (`application/octet-stream`, `image/*`, …): resolved as a `Blob`. */
+  readonly binaryResponse?: boolean;
+  /** The spec's constraints on each param (path, query, header and top-level body fields), checked before sending. */
+  readonly constraints?: Readonly<Record<string, ParamConstraint>>;
+  /** How the operation pages (the spec's `x-pagination`); such a method resolves to a {@link Page}. */
+  readonly pagination?: PaginationMeta;
 }
+
+/** How a request body is encoded. */
+export type BodyKind = "json" | "multipart";
+
+/**
+ * The JSON-Schema constraints of one parameter that the client checks before sending (a subset
+ * of the spec's schema; what is absent is not checked). `nullable` allows `null`.
+ */
+export interface ParamConstraint {
+  readonly type?: "string" | "integer" | "number" | "boolean" | "array" | "object";
+  readonly nullable?: boolean;
+  readonly enum?: readonly (string | number | boolean)[];
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  /** An ECMAScript regular expression source (the spec's `pattern`), matched with the `u` flag. */
+  readonly pattern?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly exclusiveMaximum?: number;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems?: boolean;
+  /** Constraints of each array item. */
+  readonly items?: ParamConstraint;
+}
+
+/**
+ * How a list operation pages, from the spec's `x-pagination` extension. Every `*Path` is a
+ * dotted path into the method's result (after the provider's unwrapping), e.g. `items` or
+ * `data.folders`; every `*Param` is the name of a request param.
+ * - `cursor`: the next request sends `cursorParam` = the value at `nextCursorPath`; the last
+ *   page has none (absent, `null` or `""`).
+ * - `has_more`: while `hasMorePath` is `true`, the next request sends `afterParam` = the
+ *   `idField` of the page's last item (Stripe's `starting_after`).
+ * - `page`: the next request sends `pageParam` + 1 (the first page is `firstPage`, default 1);
+ *   the last page is known by `hasMorePath` when given, else by `totalPath` (items in all pages),
+ *   else by a page shorter than `sizeParam` asked for, or an empty one.
+ */
+export type PaginationMeta =
+  | { readonly style: "cursor"; readonly itemsPath: string; readonly cursorParam: string; readonly nextCursorPath: string }
+  | {
+      readonly style: "has_more";
+      readonly itemsPath: string;
+      readonly hasMorePath: string;
+      readonly afterParam: string;
+      readonly idField: string;
+    }
+  | {
+      readonly style: "page";
+      readonly itemsPath: string;
+      readonly pageParam: string;
+      readonly sizeParam?: string;
+      readonly firstPage?: number;
+      readonly hasMorePath?: string;
+      readonly totalPath?: string;
+    };
 
 /** Options of a client, common to every provider. Per-call {@link RequestOptions} override them. */
 export interface ClientOptions {
@@ -74,20 +144,47 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 type PathOf<Op> = Op extends { parameters: { path?: infer P } } ? NonEmpty<P> : {};
 type QueryOf<Op> = Op extends { parameters: { query?: infer Q } } ? NonEmpty<Q> : {};
+type HeaderOf<Op> = Op extends { parameters: { header?: infer H } } ? NonEmpty<H> : {};
 type BodyOf<Op> = Op extends { requestBody?: infer R }
   ? NonEmpty<R> extends { content: { "application/json": infer B } }
     ? B
-    : {}
+    : NonEmpty<R> extends { content: { "multipart/form-data": infer B } }
+      ? B
+      : {}
   : {};
 
-/** One object holding an operation's path, query and JSON body fields, by their spec names. */
-export type OperationParams<Op> = Simplify<PathOf<Op> & QueryOf<Op> & BodyOf<Op>>;
+/** One object holding an operation's path, query, header and body fields, by their spec names. */
+export type OperationParams<Op> = Simplify<PathOf<Op> & QueryOf<Op> & HeaderOf<Op> & BodyOf<Op>>;
+
+/** `P` with its file fields `K` (multipart, `format: binary`) typed as {@link Uploadable}; optionality kept. */
+export type WithFiles<P, K extends PropertyKey> = { [F in keyof P]: F extends K ? Uploadable : P[F] };
+
+/** The value at a dotted path (`"data.items"`) of `T`, `undefined`/`null` removed at each step. */
+export type AtPath<T, Path extends string> = Path extends `${infer Head}.${infer Rest}`
+  ? Head extends keyof NonNullable<T>
+    ? AtPath<NonNullable<NonNullable<T>[Head]>, Rest>
+    : never
+  : Path extends keyof NonNullable<T>
+    ? NonNullable<NonNullable<T>[Path]>
+    : never;
+
+/** The item type of the array at `Path` in a page's result `T`. */
+export type PageItem<T, Path extends string> = AtPath<T, Path> extends readonly (infer I)[] ? I : never;
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206 | "2XX";
 
-/** The JSON body of an operation's success response. */
+/**
+ * The body of an operation's success response: the JSON body's type; a `Blob` for a binary one
+ * (any other media type); `void` when the response declares no content (e.g. 204).
+ */
 export type SuccessBody<Op> = Op extends { responses: infer R }
   ? {
-      [S in keyof R & SuccessStatus]: R[S] extends { content: { "application/json": infer B } } ? B : undefined;
+      [S in keyof R & SuccessStatus]: R[S] extends { content: { "application/json": infer B } }
+        ? B
+        : R[S] extends { content: infer C }
+          ? [keyof NonNullable<C>] extends [never]
+            ? void
+            : Blob
+          : void;
     }[keyof R & SuccessStatus]
   : never;
