@@ -33,6 +33,7 @@ export default defineConfig({
       },
       { find: /^@org\/client-core$/, replacement: src("client-core") },
       { find: /^@org\/testing$/, replacement: src("testing") },
+      { find: /^@org\/codegen$/, replacement: src("codegen") },
     ],
   },
   test: {

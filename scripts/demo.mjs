@@ -3,10 +3,8 @@
 // sends placeholder ones) and calls every operation of every provider client, printing the results.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { generatedPackages } from "./generate.mjs";
-import { exampleParams } from "./lib/examples.mjs";
+import { exampleParams, generatedPackages, listOperations, loadSpec } from "@org/codegen";
 import { startPrism } from "./lib/prism.mjs";
-import { listOperations, loadSpec } from "./lib/spec.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const packages = generatedPackages(root);

@@ -9,9 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { generatePackage } from "./generate.mjs";
-import { exampleParams } from "./lib/examples.mjs";
-import { listOperations, loadSpec } from "./lib/spec.mjs";
+import { loadCodegen } from "./lib/codegen.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const templates = join(root, "scripts", "templates", "provider");
@@ -82,6 +80,7 @@ function packageJson(values, title) {
 export async function scaffold(name, specPath, repoRoot = root) {
   if (!NAME.test(name)) throw new Error(`name must be lower-case words joined by "-", got "${name}"`);
   const values = names(name);
+  const { exampleParams, generatePackage, listOperations, loadSpec } = await loadCodegen();
   const pkgDir = join(repoRoot, "packages", `${name}-files`);
   const specDir = join(repoRoot, "specs", name);
   for (const dir of [pkgDir, specDir]) {
@@ -126,9 +125,10 @@ export async function scaffold(name, specPath, repoRoot = root) {
             inputs: [
               `$TURBO_ROOT$/${values.__SPEC__}`,
               "$TURBO_ROOT$/scripts/generate.mjs",
-              "$TURBO_ROOT$/scripts/lib/**",
+              "$TURBO_ROOT$/packages/codegen/src/**",
               "package.json",
             ],
+            dependsOn: ["@org/codegen#build"],
           },
         },
       },

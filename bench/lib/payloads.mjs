@@ -2,8 +2,7 @@
 // example from its spec, so every contender parses the same realistic body.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { responseExample } from "../../scripts/lib/examples.mjs";
-import { listOperations, loadSpec } from "../../scripts/lib/spec.mjs";
+import { listOperations, loadSpec, responseExample } from "@org/codegen";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 

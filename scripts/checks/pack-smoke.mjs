@@ -12,12 +12,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { exampleParams, generatedPackages, listOperations, loadSpec } from "@org/codegen";
 import ts from "typescript";
-import { generatedPackages } from "../generate.mjs";
-import { exampleParams } from "../lib/examples.mjs";
 import { assertBuilt, pack, publishedPackages } from "../lib/pack.mjs";
 import { startPrism } from "../lib/prism.mjs";
-import { listOperations, loadSpec } from "../lib/spec.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");

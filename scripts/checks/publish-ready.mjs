@@ -2,7 +2,8 @@
 // Check: every published package is ready to publish. Packs each one (`pnpm pack`, as `pnpm publish`
 // would) and runs on the tarball: publint --strict, @arethetypeswrong/cli (ESM and CJS must both
 // resolve with types), and this repo's own rules (LICENSE + README shipped, sideEffects false,
-// engines, publishConfig with access public + provenance, no `workspace:` ranges left).
+// engines, publishConfig with access public and without provenance, no `workspace:` ranges left), and
+// that the release workflow publishes with provenance (NPM_CONFIG_PROVENANCE on its publish step, OIDC).
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
+import YAML from "yaml";
 import { assertBuilt, listTarball, pack, publishedPackages, readFromTarball } from "../lib/pack.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -27,7 +29,11 @@ export function repoRules(pkg, files) {
   if (!pkg.engines?.node) problems.push('"engines.node" is missing');
   if (pkg.license !== "MIT") problems.push('"license" must be "MIT"');
   if (pkg.publishConfig?.access !== "public") problems.push('"publishConfig.access" must be "public"');
-  if (pkg.publishConfig?.provenance !== true) problems.push('"publishConfig.provenance" must be true');
+  // provenance comes from the release workflow's environment (see releaseWorkflowRules): set in
+  // publishConfig it makes every publish outside GitHub Actions fail (EUSAGE), a local registry included
+  if ("provenance" in (pkg.publishConfig ?? {})) {
+    problems.push('"publishConfig.provenance" must not be set: the release workflow sets NPM_CONFIG_PROVENANCE');
+  }
   if (!pkg.repository?.directory) problems.push('"repository.directory" is missing (needed for provenance)');
   const root = pkg.exports?.["."];
   for (const condition of ["import", "require"]) {
@@ -42,6 +48,24 @@ export function repoRules(pkg, files) {
   }
   for (const file of files) {
     if (/\/(src|test)\//.test(file) || file.endsWith(".tsbuildinfo")) problems.push(`ships ${file}`);
+  }
+  return problems;
+}
+
+/** The release workflow publishes with provenance: OIDC allowed, NPM_CONFIG_PROVENANCE on the publish step. */
+export function releaseWorkflowRules(workflow) {
+  const problems = [];
+  const steps = Object.values(workflow.jobs ?? {}).flatMap((job) => job.steps ?? []);
+  const publishing = steps.filter(
+    (step) => step.with?.publish || /\b(changeset|pnpm|npm) (publish|release)\b/.test(step.run ?? ""),
+  );
+  if (workflow.permissions?.["id-token"] !== "write")
+    problems.push('permissions: "id-token: write" is missing (provenance)');
+  if (!publishing.length) problems.push("no step publishes");
+  for (const step of publishing) {
+    if (String(step.env?.NPM_CONFIG_PROVENANCE) !== "true") {
+      problems.push(`step "${step.name ?? step.uses ?? step.run}" publishes without env NPM_CONFIG_PROVENANCE: "true"`);
+    }
   }
   return problems;
 }
@@ -86,7 +110,16 @@ async function main() {
     console.log(
       `publish-ready: ${packages.length - failed}/${packages.length} packages clean (${Date.now() - started} ms)`,
     );
-    if (failed) process.exitCode = 1;
+    const workflow = releaseWorkflowRules(
+      YAML.parse(readFileSync(join(root, ".github", "workflows", "release.yml"), "utf8")),
+    );
+    if (workflow.length)
+      console.error(`✗ .github/workflows/release.yml\n${workflow.map((m) => `    ${m}`).join("\n")}`);
+    else
+      console.log(
+        "✓ .github/workflows/release.yml: publishes with provenance (id-token: write, NPM_CONFIG_PROVENANCE)",
+      );
+    if (failed || workflow.length) process.exitCode = 1;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@
 //          narrowed; servers, security, defaults changed
 //   patch  descriptions, summaries, titles, examples, tags, info
 // Works on the parsed documents (3.0 `nullable` and 3.1 type arrays alike), resolving local $refs.
-import { deref, HTTP_METHODS } from "./spec.mjs";
+import { deref, HTTP_METHODS } from "@org/codegen";
 
 export const LEVELS = ["none", "patch", "minor", "major"];
 /** The higher of two levels. */

@@ -1,8 +1,8 @@
 // Vitest global setup: one Prism mock per spec, on ports the OS picks, stopped when the run ends
 // (also when tests fail). Tests read the URLs with `prismUrl(packageName)` from @org/testing.
+
+import { generatedPackages } from "@org/codegen";
 import type { TestProject } from "vitest/node";
-// @ts-expect-error plain ESM helpers without types
-import { generatedPackages } from "../generate.mjs";
 // @ts-expect-error plain ESM helpers without types
 import { startPrism } from "../lib/prism.mjs";
 

@@ -6,11 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generatedPackages } from "@org/codegen";
 import { prismUrl } from "@org/testing";
 import ts from "typescript";
 import { afterAll, afterEach, describe, expect, test, vi } from "vitest";
-// @ts-expect-error plain ESM helper without types
-import { generatedPackages } from "../generate.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -96,10 +96,10 @@ describe("workspace pipeline", () => {
       "wooshpay",
       "components:\n",
       [
-        "  /v1/files:",
+        "  /v1/file_links:",
         "    get:",
-        "      operationId: files.list",
-        "      summary: List files",
+        "      operationId: fileLinks.list",
+        "      summary: List file links",
         "      parameters:",
         "        - name: limit",
         "          in: query",
@@ -119,16 +119,18 @@ describe("workspace pipeline", () => {
     );
     expect(run(process.execPath, ["scripts/generate.mjs", "wooshpay"]).status).toBe(0);
     const ops = readFileSync(join(clone, "packages/wooshpay-files/src/generated/operations.ts"), "utf8");
-    expect(ops).toContain('list(params?: OperationTypes["files.list"]["params"]');
-    expect(ops).toContain("List files");
+    expect(ops).toContain(
+      "list(params?: FileLinksListParams, options?: RequestOptions): APIPromise<FileLinksListResult>;",
+    );
+    expect(ops).toContain("List file links");
     writeFileSync(
       join(clone, "packages/wooshpay-files/src/uses-list.ts"),
       [
         'import { createWooshpayClient } from "./index.js";',
         'const client = createWooshpayClient({ apiKey: "sk_test_x" });',
-        "export const page = client.files.list({ limit: 10 }).then((p) => p.data?.[0]?.title);",
+        "export const page = client.fileLinks.list({ limit: 10 }).then((p) => p.data?.[0]?.title);",
         "// @ts-expect-error limit is an integer",
-        'client.files.list({ limit: "10" });',
+        'client.fileLinks.list({ limit: "10" });',
         "",
       ].join("\n"),
     );

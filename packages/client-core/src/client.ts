@@ -18,6 +18,8 @@ import {
   TimeoutError,
 } from "./errors.js";
 import { type Logger, levelledLogger } from "./logger.js";
+import { bodySpent } from "./multipart.js";
+import { type PageCaller, pagePromise } from "./pagination.js";
 import { mergeHeaders, type PreparedRequest, prepareRequest } from "./request.js";
 import { type ResponseHooks, settle } from "./response.js";
 import { backoffDelayMs, serverRetryDelayMs, shouldRetry } from "./retry.js";
@@ -89,6 +91,11 @@ export type OperationCaller = <T>(
 export interface CoreClient<Paths extends {}> {
   /** Calls an operation with retries, timeouts and typed errors. */
   call: OperationCaller;
+  /**
+   * Calls a paginated operation (one with `pagination` metadata): every page goes through the same
+   * path as {@link CoreClient.call}, with the same options.
+   */
+  page: PageCaller;
   /** The typed openapi-fetch client on the same base URL, fetch and headers (no retries). */
   raw: Client<Paths>;
   /** The resolved base URL. */
@@ -199,16 +206,18 @@ export function createCoreClient<Paths extends {}>(
       throw error;
     }
     let headers: Record<string, string>;
-    const reusable = callHeaders === undefined && request.body === undefined;
+    const reusable = callHeaders === undefined && request.body === undefined && request.headers === undefined;
     if (reusable && credentials === merged.credentials && merged.headers !== undefined) {
       headers = merged.headers; // the same credentials object as last time: nothing to check again
     } else {
       try {
-        headers = mergeHeaders(staticHeaders, credentials, callHeaders);
+        headers = mergeHeaders(staticHeaders, request.headers, credentials, callHeaders);
       } catch (cause) {
         throw attemptError(cause, "send", timeoutMs, signal, kit);
       }
-      if (request.body !== undefined) headers["content-type"] ??= "application/json";
+      // a multipart body's type carries its boundary: nothing may replace it
+      if (request.contentType !== undefined) headers["content-type"] = request.contentType;
+      else if (request.body !== undefined) headers["content-type"] ??= "application/json";
       if (reusable) {
         merged.credentials = credentials;
         merged.headers = headers;
@@ -274,6 +283,16 @@ export function createCoreClient<Paths extends {}>(
       }
       if (debug)
         log.debug(`${request.method} ${request.path} -> ${error.status ?? error.name} (${Date.now() - started} ms)`);
+      if (bodySpent(request.body)) {
+        // a streamed body was read by this attempt: there is nothing left to send again
+        if (
+          (error.status === 401 && provider.refreshOnUnauthorized && !refreshed) ||
+          shouldRetry(operation.idempotent, error, response?.headers, retries, maxRetries)
+        )
+          error.message +=
+            "; not retried: the request body is a stream that was already sent and cannot be replayed (pass a Blob, e.g. fs.openAsBlob(path), to allow retries)";
+        throw error;
+      }
       if (error.status === 401 && provider.refreshOnUnauthorized && !refreshed) {
         refreshed = true;
         context = { refresh: true, rejected: sent.credentials, signal };
@@ -298,7 +317,17 @@ export function createCoreClient<Paths extends {}>(
   const call: OperationCaller = <T>(operation: OperationMeta, params: object | undefined, options?: RequestOptions) =>
     apiPromise(run(operation, params, options ?? {}) as Promise<WithResponse<T>>);
 
-  return { call, raw, baseUrl, log, error: makeError };
+  const page: PageCaller = <Item, Result>(
+    operation: OperationMeta,
+    params: object | undefined,
+    options?: RequestOptions,
+  ) => {
+    const callOptions = options ?? {};
+    const fetch = (pageParams: object | undefined) => run(operation, pageParams, callOptions);
+    return pagePromise<Item, Result>({ operation, fetch, error: makeError }, params);
+  };
+
+  return { call, page, raw, baseUrl, log, error: makeError };
 }
 
 /** The public escape hatch: openapi-fetch on the same base URL and headers, plus the provider's credentials. */

@@ -5,7 +5,7 @@
  * name the header and never repeat its value. The URL is checked by {@link checkUrl} (the Node
  * transport parses it its own way: `node-target.ts`).
  */
-import { RequestSetupError, type WireRequest } from "./wire.js";
+import { isStreamedBody, RequestSetupError, type WireRequest } from "./wire.js";
 
 /** What both `node:http` and the Fetch standard accept in a header value: HTAB, SP–`~`, and obs-text (0x80–0xFF). */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -44,9 +44,19 @@ export function checkRequest(request: WireRequest): RequestSetupError | undefine
     if (!isValidHeaderValue(value))
       return new RequestSetupError(`invalid character in the value of header "${name}" (value not shown)`);
   }
-  if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array))
-    return new RequestSetupError("the request body must be a string or a Uint8Array");
+  if (body !== undefined && !isBody(body))
+    return new RequestSetupError("the request body must be a string, a Uint8Array, a Blob or a StreamedBody");
   return undefined;
+}
+
+/** Whether `body` is one of the kinds a {@link WireRequest} may carry. */
+export function isBody(body: unknown): boolean {
+  return (
+    typeof body === "string" ||
+    body instanceof Uint8Array ||
+    (typeof Blob !== "undefined" && body instanceof Blob) ||
+    isStreamedBody(body as WireRequest["body"])
+  );
 }
 
 /** Why `url` cannot be requested (not absolute http(s), or with credentials), or `undefined`. */

@@ -34,12 +34,35 @@ export {
   UnprocessableEntityError,
 } from "./errors.js";
 export type { Logger, LogLevel } from "./logger.js";
+export {
+  AbstractPage,
+  CursorPage,
+  HasMorePage,
+  NumberedPage,
+  type Page,
+  type PageCaller,
+  type PagePromise,
+} from "./pagination.js";
 
 export type {
+  AtPath,
+  BodyKind,
   ClientOptions,
   OperationMeta,
   OperationParams,
+  PageItem,
+  PaginationMeta,
+  ParamConstraint,
   RequestOptions,
   SuccessBody,
+  WithFiles,
   WithResponse,
 } from "./types.js";
+export {
+  isUploadable,
+  StreamFile,
+  type ToFileInput,
+  type ToFileOptions,
+  toFile,
+  type Uploadable,
+} from "./uploads.js";

@@ -11,7 +11,12 @@ export type {
   ClientOptions,
   Logger,
   LogLevel,
+  Page,
+  PagePromise,
   RequestOptions,
+  ToFileInput,
+  ToFileOptions,
+  Uploadable,
   WithResponse,
 } from "@org/client-core";
 export {
@@ -27,6 +32,8 @@ export {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  StreamFile,
   TimeoutError,
+  toFile,
   UnprocessableEntityError,
 } from "@org/client-core";

@@ -1,11 +1,14 @@
 /**
- * Step 1 of a call, before anything is sent: splits one params object into path, query and body
- * by the operation's metadata, and encodes them — URL, JSON body, headers. Everything wrong with
- * the input ends here, as an {@link InvalidParamsError} naming the operation.
+ * Step 1 of a call, before anything is sent: splits one params object into path, query, header
+ * and body params by the operation's metadata, and encodes them — URL, header params, a JSON or
+ * `multipart/form-data` body. Everything wrong with the input ends here, as an
+ * {@link InvalidParamsError} naming the operation.
  */
 import { createQuerySerializer } from "openapi-fetch";
+import { checkConstraints } from "./constraints.js";
 import { InvalidParamsError } from "./errors.js";
 import { isToken, isValidHeaderValue } from "./header-check.js";
+import { encodeMultipart, type MultipartStream } from "./multipart.js";
 import type { OperationMeta } from "./types.js";
 import { checkEncodable, fillPath } from "./url.js";
 
@@ -16,8 +19,16 @@ export interface PreparedRequest {
   readonly url: string;
   /** The path with its parameters filled in (for logs). */
   readonly path: string;
-  /** The JSON body, when the operation has one. */
-  readonly body: string | undefined;
+  /**
+   * The body, when the operation has one: JSON text; or a multipart body — a `Blob` (sent again
+   * on a retry) or, with a streamed file, a {@link MultipartStream} (sent once: a call is not
+   * retried after a transport started reading it).
+   */
+  readonly body: string | Blob | MultipartStream | undefined;
+  /** The body's `content-type` when it is not JSON (multipart: with its boundary). */
+  readonly contentType?: string | undefined;
+  /** The header params (`OperationMeta.headerParams`), by their spec names; validated. */
+  readonly headers?: Record<string, string> | undefined;
 }
 
 const serializeQuery = createQuerySerializer();
@@ -26,7 +37,12 @@ const serializeQuery = createQuerySerializer();
 export function splitParams(
   operation: OperationMeta,
   params: object | undefined,
-): { path: string; query: Record<string, unknown> | undefined; body: Record<string, unknown> | undefined } {
+): {
+  path: string;
+  query: Record<string, unknown> | undefined;
+  headers: Record<string, string> | undefined;
+  body: Record<string, unknown> | undefined;
+} {
   if (params !== undefined && (params === null || typeof params !== "object" || Array.isArray(params))) {
     throw new InvalidParamsError({ message: `${operation.id}: params must be an object` });
   }
@@ -36,6 +52,7 @@ export function splitParams(
       throw new InvalidParamsError({ message: `${operation.id}: missing required parameter "${name}"` });
     }
   }
+  checkConstraints(operation, values);
   let path: string;
   try {
     path = fillPath(operation.path, values);
@@ -52,14 +69,52 @@ export function splitParams(
     query ??= {};
     query[name] = value;
   }
+  const headerParams = operation.headerParams ?? [];
+  let headers: Record<string, string> | undefined;
+  for (const name of headerParams) {
+    const value = values[name];
+    if (value === undefined || value === null) continue;
+    headers ??= {};
+    headers[name] = headerValue(value, name, operation.id);
+  }
   let body: Record<string, unknown> | undefined;
-  if (operation.body) {
+  if (operation.body || operation.bodyKind === "multipart") {
     body = {};
     for (const [name, value] of Object.entries(values)) {
-      if (!operation.pathParams.includes(name) && !operation.queryParams.includes(name)) body[name] = value;
+      if (!operation.pathParams.includes(name) && !operation.queryParams.includes(name) && !headerParams.includes(name))
+        body[name] = value;
     }
   }
-  return { path, query, body };
+  return { path, query, headers, body };
+}
+
+/**
+ * A header param as a header value: a string, number, boolean or bigint, or an array of them
+ * (comma-separated, OpenAPI's `simple` style); refused when it is not a valid header value. The
+ * message names the param, never its value (it may be a secret).
+ */
+function headerValue(value: unknown, name: string, operationId: string): string {
+  const what = `${operationId}: header parameter "${name}"`;
+  if (!isToken(name)) throw new InvalidParamsError({ message: `${what} is not a valid header name` });
+  const items = Array.isArray(value) ? value : [value];
+  for (const item of items) {
+    const type = typeof item;
+    if (type !== "string" && type !== "number" && type !== "boolean" && type !== "bigint") {
+      throw new InvalidParamsError({
+        message: `${what} must be a string, number or boolean, or an array of them, got ${item === null ? "null" : type}`,
+      });
+    }
+    if (type === "number" && !Number.isFinite(item)) {
+      throw new InvalidParamsError({ message: `${what} must be a finite number` });
+    }
+  }
+  const text = items.map(String).join(",");
+  if (!isValidHeaderValue(text)) {
+    throw new InvalidParamsError({
+      message: `${what} is not a valid header value (a control character, a line break, or a character above U+00FF)`,
+    });
+  }
+  return text;
 }
 
 /** A query value is a string, number, boolean or bigint, or an array of them. */
@@ -79,10 +134,18 @@ function checkQueryValue(value: unknown, what: string): void {
   checkEncodable(value, what);
 }
 
-/** Encodes a call: URL with its query, JSON body. Throws {@link InvalidParamsError} on bad input. */
+/**
+ * Encodes a call: URL with its query, header params, JSON or multipart body. Throws
+ * {@link InvalidParamsError} on bad input.
+ */
 export function prepareRequest(baseUrl: string, operation: OperationMeta, params: object | undefined): PreparedRequest {
-  const { path, query, body } = splitParams(operation, params);
+  const { path, query, headers, body } = splitParams(operation, params);
   const search = query ? serializeQuery(query) : "";
+  const url = `${baseUrl}${path}${search ? `?${search}` : ""}`;
+  if (body !== undefined && operation.bodyKind === "multipart") {
+    const multipart = encodeMultipart(operation.id, body, operation.fileFields);
+    return { method: operation.method, url, path, body: multipart.body, contentType: multipart.contentType, headers };
+  }
   let json: string | undefined;
   if (body !== undefined) {
     try {
@@ -93,7 +156,7 @@ export function prepareRequest(baseUrl: string, operation: OperationMeta, params
       });
     }
   }
-  return { method: operation.method, url: `${baseUrl}${path}${search ? `?${search}` : ""}`, path, body: json };
+  return { method: operation.method, url, path, body: json, headers };
 }
 
 /**

@@ -136,8 +136,22 @@ export interface ResponseHooks {
 export type Settled = { result: WithResponse<unknown> } | { error: ApiError; response: WireResponse };
 
 /**
- * A response becomes the call's result (the body parsed and unwrapped by the provider, the
- * platform `Response` made only if asked for), or the typed error of its status.
+ * The 2xx body of a binary operation (`operation.binaryResponse`) as a `Blob` typed with the
+ * response's `content-type`: read it with `await blob.arrayBuffer()`, `await blob.bytes()`,
+ * `await blob.text()` or `blob.stream()`, or pass it on (a `Blob` is what `fetch`, `FormData`,
+ * `URL.createObjectURL` and `fs.writeFile(path, blob.stream())` take). `undefined` for a 204.
+ * The provider's `unwrap` (for JSON envelopes) is not applied to it.
+ */
+export function binaryBody(response: WireResponse): Blob | undefined {
+  if (response.status === 204 || response.status === 205) return undefined;
+  const body = response.body;
+  return new Blob([body as Uint8Array<ArrayBuffer> | string], { type: response.headers.get("content-type") ?? "" });
+}
+
+/**
+ * A response becomes the call's result (the body parsed and unwrapped by the provider — or, for
+ * a binary operation, a `Blob`: {@link binaryBody} — the platform `Response` made only if asked
+ * for), or the typed error of its status.
  */
 export function settle(
   response: WireResponse,
@@ -153,9 +167,10 @@ export function settle(
     };
   }
   const requestId = requestIdFrom(response.headers, hooks.requestIdHeaders);
-  const body = parseSuccessBody(response, operation, route, requestId, kit.make);
-  let data = body;
-  if (hooks.unwrap) {
+  const binary = operation.binaryResponse === true;
+  const body = binary ? binaryBody(response) : parseSuccessBody(response, operation, route, requestId, kit.make);
+  let data: unknown = body;
+  if (hooks.unwrap && !binary) {
     try {
       data = hooks.unwrap(body, {
         status: response.status,

@@ -9,12 +9,18 @@
  * (bad `Location`, other protocol, too many) or a body it could not decompress → `ProtocolError`,
  * anything else is passed on (a network error). Browsers report a refused redirect as a bare
  * `TypeError`: there it stays a network error.
+ *
+ * A `Blob` body is passed as it is; a {@link StreamedBody} as a `ReadableStream` pulled on demand
+ * (`duplex: "half"`; browsers stream uploads over HTTP/2 only), released when the exchange ends,
+ * its source's failure a `RequestSetupError`.
  */
 import { abortReason } from "./abort.js";
 import { checkRequest, checkUrl } from "./header-check.js";
 import {
+  isStreamedBody,
   ProtocolError,
   RequestSetupError,
+  type StreamedBody,
   TimeoutReason,
   type Transport,
   type WireRequest,
@@ -65,10 +71,18 @@ function send(
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let response: Response | undefined;
+    /** A streamed body's reader, and why its source failed (if it did). */
+    let upload: AsyncIterator<Uint8Array> | undefined;
+    let uploadError: RequestSetupError | undefined;
 
     const release = () => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
+      if (upload !== undefined) {
+        // stops the source now (a pending read included), whatever fetch does with its stream
+        upload.return?.().catch(ignore);
+        upload = undefined;
+      }
     };
     const fail = (reason: unknown) => {
       if (settled) return;
@@ -97,7 +111,7 @@ function send(
     }
     const onFailure = (error: unknown) => {
       // after our own abort the rejection is the consequence, not the cause
-      if (!settled) fail(fetchFailure(error));
+      if (!settled) fail(uploadError ?? fetchFailure(error));
     };
     const onBody = (body: string | ArrayBuffer | Uint8Array) => {
       try {
@@ -154,15 +168,42 @@ function send(
 
     if (timed) timer = setTimeout(onTimeout, Math.min(deadline - Date.now(), MAX_TIMER_MS));
     signal?.addEventListener("abort", onAbort, { once: true });
+    /** A streamed body as a web stream, read from its source only when fetch pulls. */
+    const webStream = (body: StreamedBody) =>
+      new ReadableStream<Uint8Array>(
+        {
+          async pull(stream) {
+            if (settled) return;
+            upload ??= body[Symbol.asyncIterator]();
+            let step: IteratorResult<Uint8Array>;
+            try {
+              step = await upload.next();
+            } catch (cause) {
+              uploadError = new RequestSetupError(`the request body could not be read: ${String(cause)}`, { cause });
+              stream.error(uploadError);
+              return;
+            }
+            if (step.done) stream.close();
+            else stream.enqueue(step.value);
+          },
+          cancel() {
+            upload?.return?.().catch(ignore);
+            upload = undefined;
+          },
+        },
+        { highWaterMark: 0 },
+      );
     try {
-      const init: RequestInit = {
+      const streamed = isStreamedBody(request.body);
+      const init: RequestInit & { duplex?: "half" } = {
         method: request.method,
         headers: request.headers,
         // a Uint8Array is a BufferSource; the DOM typings want an ArrayBuffer-backed one
-        body: (request.body ?? null) as BodyInit | null,
+        body: (streamed ? webStream(request.body as StreamedBody) : (request.body ?? null)) as BodyInit | null,
         signal: controller.signal,
         redirect: "follow",
       };
+      if (streamed) init.duplex = "half";
       // no spread on the common path (V8 makes spread objects slow); the transport's fields win
       fetchImpl(request.url, fetchOptions === undefined ? init : Object.assign({}, fetchOptions, init)).then(
         onResponse,

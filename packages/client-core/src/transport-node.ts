@@ -17,6 +17,12 @@
  *   asynchronous one-shot functions: off the main thread);
  * - anything else (refused, reset, a body cut short) rejects with Node's own error.
  *
+ * A `Blob` or {@link StreamedBody} request body is written chunk by chunk as the socket takes it
+ * (backpressure: one chunk in flight, never the whole body in memory), with `content-length` when
+ * its length is known (a `Blob`) and chunked otherwise; the upload stops — the source released —
+ * when the call fails, times out, is aborted, or its response ends first. A failing source is a
+ * `RequestSetupError`; a 307/308 redirect cannot re-send a streamed body (`ProtocolError`).
+ *
  * It is also kept cheap (close to a bare `http.request` on loopback): no `URL` per request once
  * an origin is known, no copy of the caller's headers, no object spread (V8 makes spread objects
  * slow enough to cost 10 % of a request), response `Headers` filled only when used, one timer
@@ -25,11 +31,13 @@
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
 import { abortReason } from "./abort.js";
-import { checkRequest, isToken } from "./header-check.js";
+import { checkRequest, isBody, isToken } from "./header-check.js";
 import { type Target, targetOf, targetOfUrl } from "./node-target.js";
 import {
+  isStreamedBody,
   ProtocolError,
   RequestSetupError,
+  type StreamedBody,
   TimeoutReason,
   type Transport,
   type WireRequest,
@@ -88,8 +96,10 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
       // headers and method are checked by Node itself when the request is created, before
       // anything is armed (see `open`); only what Node would take and then choke on is checked here
       const body = request.body;
-      if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array))
-        return Promise.reject(new RequestSetupError("the request body must be a string or a Uint8Array"));
+      if (body !== undefined && typeof body !== "string" && !(body instanceof Uint8Array) && !isBody(body))
+        return Promise.reject(
+          new RequestSetupError("the request body must be a string, a Uint8Array, a Blob or a StreamedBody"),
+        );
       const target = targetOf(request.url);
       if (target instanceof RequestSetupError) return Promise.reject(target);
       if (http === undefined || zlib === undefined || (target.secure && https === undefined)) {
@@ -212,11 +222,25 @@ function exchange(
     let body = request.body;
     /** The caller's headers, given to Node as they are (copied only for a redirect that changes them). */
     let headers: OutgoingHttpHeaders = request.headers;
+    /** The upload of a `Blob` or streamed body under way: its request, source, and whether it was all written. */
+    let upload: { req: ClientRequest; source: AsyncIterator<Uint8Array>; done: boolean } | undefined;
 
+    /** Stops the upload under way (its source released at once); its request is destroyed unless it was all sent. */
+    const stopUpload = () => {
+      const current = upload;
+      if (current === undefined) return;
+      upload = undefined;
+      if (!current.done) {
+        current.source.return?.().catch(ignore);
+        // a request cut short cannot leave its socket to the next request
+        current.req.destroy();
+      }
+    };
     const release = () => {
       if (watched !== undefined) unwatchDeadline(watched);
       signal?.removeEventListener("abort", onAbort);
       if (draining !== undefined) for (const old of draining) if (!old.complete) old.destroy();
+      stopUpload();
     };
     const fail = (reason: unknown) => {
       if (settled) return;
@@ -249,7 +273,9 @@ function exchange(
     }
 
     function onRequestError(this: ClientRequest, error: Error) {
-      if (this === req) fail(error);
+      // a server may answer before reading the whole upload and close: then writing fails
+      // (EPIPE, ECONNRESET) but the response it sent decides (its 'close' reports a cut one)
+      if (this === req && !(res !== undefined && upload !== undefined && upload.req === this)) fail(error);
     }
     function onRequestClose(this: ClientRequest) {
       try {
@@ -371,6 +397,14 @@ function exchange(
         body = undefined;
         for (const name of BODY_HEADERS) delete nextHeaders[name];
       }
+      // the previous hop's upload (if it was still going) ends here
+      stopUpload();
+      if (isStreamedBody(body)) {
+        fail(
+          new ProtocolError(`redirect ${status} cannot be followed: the streamed request body cannot be sent again`),
+        );
+        return;
+      }
       if (next.origin !== target.origin) for (const name of CREDENTIALS) delete nextHeaders[name];
       headers = nextHeaders;
       target = next;
@@ -404,9 +438,14 @@ function exchange(
         );
         // set on the request rather than on a copy of the caller's headers
         if (headers["accept-encoding"] === undefined) created.setHeader("accept-encoding", "gzip, deflate, br");
-        if (body !== undefined)
-          created.setHeader("content-length", typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
-        else if (method !== "GET" && method !== "HEAD") created.setHeader("content-length", 0);
+        if (body === undefined) {
+          if (method !== "GET" && method !== "HEAD") created.setHeader("content-length", 0);
+        } else if (typeof body === "string") created.setHeader("content-length", Buffer.byteLength(body));
+        else if (body instanceof Uint8Array) created.setHeader("content-length", body.byteLength);
+        else if (!isStreamedBody(body)) created.setHeader("content-length", body.size);
+        else if (body.length !== undefined) created.setHeader("content-length", body.length);
+        // chunked: what Node does by default for a POST, not for every method
+        else created.setHeader("transfer-encoding", "chunked");
       } catch (error) {
         // Node's own checks; its message names the header at most, but keep only the code
         if (created !== undefined) {
@@ -427,10 +466,61 @@ function exchange(
     }
     function send(created: ClientRequest | undefined) {
       try {
-        created?.end(body);
+        if (created === undefined) return;
+        if (body === undefined || typeof body === "string" || body instanceof Uint8Array) created.end(body);
+        else pump(created, isStreamedBody(body) ? body : blobChunks(body));
       } catch (error) {
         fail(error);
       }
+    }
+
+    /**
+     * Writes a `Blob` or streamed body to `created` with backpressure: the next chunk is read only
+     * once the socket took the last one ('drain'). Stops as soon as the exchange ends or moves on.
+     */
+    function pump(created: ClientRequest, body: StreamedBody) {
+      const source = body[Symbol.asyncIterator]();
+      const current = { req: created, source, done: false };
+      upload = current;
+      let resume: (() => void) | undefined;
+      const wakeUp = () => {
+        const next = resume;
+        resume = undefined;
+        next?.();
+      };
+      created.on("drain", wakeUp);
+      created.on("close", wakeUp);
+      const live = () => !settled && upload === current && !created.destroyed;
+      const loop = async () => {
+        for (;;) {
+          let step: IteratorResult<Uint8Array>;
+          try {
+            step = await source.next();
+          } catch (cause) {
+            if (live()) fail(new RequestSetupError(`the request body could not be read: ${String(cause)}`, { cause }));
+            return;
+          }
+          if (!live()) return;
+          if (step.done) {
+            current.done = true;
+            created.end();
+            return;
+          }
+          const chunk = step.value;
+          if (!(chunk instanceof Uint8Array)) {
+            fail(new RequestSetupError("the request body stream yielded something other than bytes"));
+            return;
+          }
+          if (chunk.byteLength === 0) continue;
+          if (!created.write(chunk)) {
+            await new Promise<void>((resolve) => {
+              resume = resolve;
+            });
+            if (!live()) return;
+          }
+        }
+      };
+      loop().catch(fail);
     }
 
     const first = open();
@@ -445,6 +535,32 @@ function exchange(
 }
 
 function ignore(): void {}
+
+/** A `Blob`'s bytes as a {@link StreamedBody} (the `Blob` itself stays replayable: a new one each time). */
+function blobChunks(blob: Blob): StreamedBody {
+  return {
+    length: blob.size,
+    [Symbol.asyncIterator]: () => {
+      const reader = blob.stream().getReader();
+      let finished = false;
+      return {
+        async next(): Promise<IteratorResult<Uint8Array>> {
+          if (finished) return { done: true, value: undefined };
+          const read = await reader.read();
+          if (read.done) finished = true;
+          return read.done ? { done: true, value: undefined } : { done: false, value: read.value };
+        },
+        async return(): Promise<IteratorResult<Uint8Array>> {
+          if (!finished) {
+            finished = true;
+            await reader.cancel().catch(ignore);
+          }
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
 
 /** True for HTTP whitespace (SP, HTAB, CR, LF), what `Headers` trims off a value. */
 const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;

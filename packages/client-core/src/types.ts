@@ -72,7 +72,12 @@ export interface ParamConstraint {
  *   else by a page shorter than `sizeParam` asked for, or an empty one.
  */
 export type PaginationMeta =
-  | { readonly style: "cursor"; readonly itemsPath: string; readonly cursorParam: string; readonly nextCursorPath: string }
+  | {
+      readonly style: "cursor";
+      readonly itemsPath: string;
+      readonly cursorParam: string;
+      readonly nextCursorPath: string;
+    }
   | {
       readonly style: "has_more";
       readonly itemsPath: string;
@@ -173,6 +178,10 @@ export type PageItem<T, Path extends string> = AtPath<T, Path> extends readonly 
 
 type SuccessStatus = 200 | 201 | 202 | 203 | 204 | 206 | "2XX";
 
+/** What a method whose response declares no content (e.g. 204) resolves to. */
+// biome-ignore lint/suspicious/noConfusingVoidType: such a method returns `Promise<void>`: there is no value to use
+type NoContent = void;
+
 /**
  * The body of an operation's success response: the JSON body's type; a `Blob` for a binary one
  * (any other media type); `void` when the response declares no content (e.g. 204).
@@ -183,8 +192,8 @@ export type SuccessBody<Op> = Op extends { responses: infer R }
         ? B
         : R[S] extends { content: infer C }
           ? [keyof NonNullable<C>] extends [never]
-            ? void
+            ? NoContent
             : Blob
-          : void;
+          : NoContent;
     }[keyof R & SuccessStatus]
   : never;

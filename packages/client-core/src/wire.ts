@@ -12,7 +12,8 @@
  *   without a usable `Location`, too many redirects, a body in an unknown or corrupt coding)
  *   → `InvalidResponseError`, never retried;
  * - a {@link RequestSetupError} when the request could not be built (an invalid header value)
- *   before anything was sent → `InvalidParamsError`, never retried;
+ *   before anything was sent, or when its streamed body failed (the caller's stream threw)
+ *   → `InvalidParamsError`, never retried;
  * - anything else (refused, reset, DNS, TLS, a body cut short) → `ConnectionError`, retried.
  */
 
@@ -24,12 +25,38 @@ export interface WireRequest {
   readonly url: string;
   /** Header names in lower case. A transport never modifies this object (the engine reuses it). */
   readonly headers: Readonly<Record<string, string>>;
-  /** The encoded body, if any (its `content-type` is in `headers`). */
-  readonly body: string | Uint8Array | undefined;
+  /**
+   * The encoded body, if any (its `content-type` is in `headers`): bytes or text; a `Blob`
+   * (replayable, its length known: sent without being copied, e.g. a multipart body of files);
+   * or a {@link StreamedBody}, read once as it is sent.
+   */
+  readonly body: string | Uint8Array | Blob | StreamedBody | undefined;
   /** The caller's cancellation. */
   readonly signal: AbortSignal | undefined;
   /** `Date.now()` by which the whole exchange (redirects and body included) must be done. */
   readonly deadline: number;
+}
+
+/**
+ * A request body produced as it is sent (a multipart body with a streamed file): iterated at most
+ * once, so a request carrying one cannot be sent again after a transport started reading it. A
+ * transport writes its chunks with backpressure, stops iterating (`return()`) when the exchange
+ * ends early, and sends it chunked unless `length` is known.
+ */
+export interface StreamedBody extends AsyncIterable<Uint8Array> {
+  /** Its length in bytes when known in advance (sent as `content-length`), else `undefined`. */
+  readonly length: number | undefined;
+}
+
+/** Whether `body` is a {@link StreamedBody} (not text, bytes or a `Blob`). */
+export function isStreamedBody(body: WireRequest["body"]): body is StreamedBody {
+  return (
+    body !== undefined &&
+    typeof body !== "string" &&
+    !(body instanceof Uint8Array) &&
+    !(typeof Blob !== "undefined" && body instanceof Blob) &&
+    typeof (body as StreamedBody)[Symbol.asyncIterator] === "function"
+  );
 }
 
 /** The response, body read in full and decoded (content codings removed). */
@@ -66,7 +93,7 @@ export class ProtocolError extends Error {
   }
 }
 
-/** The request could not be built; nothing was sent. */
+/** The request could not be built (nothing was sent), or its streamed body could not be read. */
 export class RequestSetupError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

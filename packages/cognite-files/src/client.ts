@@ -108,7 +108,7 @@ export function createCogniteClient(options: CogniteClientOptions): CogniteClien
     },
     { ...options, baseUrl: apiBaseUrl },
   );
-  const generated = createResources(core.call);
+  const generated = createResources(core);
 
   return {
     ...generated,

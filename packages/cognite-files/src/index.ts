@@ -15,9 +15,6 @@ export {
 } from "./client.js";
 export { CogniteApiError, type CogniteErrorFields } from "./errors.js";
 export type { components, operations, paths } from "./generated/schema.js";
-export { type FileIdentifier, MAX_ID } from "./validate.js";
+export type * from "./generated/types.js";
+export { MAX_ID } from "./validate.js";
 export { VERSION } from "./version.js";
-
-import type { components } from "./generated/schema.js";
-/** The metadata of a file. Timestamps are epoch milliseconds. */
-export type FileMetadata = components["schemas"]["FileMetadata"];

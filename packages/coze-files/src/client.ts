@@ -10,7 +10,7 @@ import {
   readEnv,
 } from "@org/client-core";
 import { mapCozeError, unwrapEnvelope } from "./envelope.js";
-import { createResources, type OperationTypes, type Resources } from "./generated/operations.js";
+import { createResources, type Resources } from "./generated/operations.js";
 import type { paths } from "./generated/schema.js";
 import { VERSION } from "./version.js";
 
@@ -37,12 +37,8 @@ export interface CozeClientOptions extends ClientOptions {
   baseUrl?: string;
 }
 
-type Unwrapped<T> = T extends { data?: infer D } ? NonNullable<D> : T;
-/** What each method resolves to: the envelope's `data`. */
-export type CozeResults = { [K in keyof OperationTypes]: Unwrapped<OperationTypes[K]["result"]> };
-
-/** The Coze Files client. */
-export interface CozeClient extends Resources<CozeResults> {
+/** The Coze Files client; each method resolves to the envelope's `data` (`openapi.client.resultPath`). */
+export interface CozeClient extends Resources {
   /** The typed openapi-fetch client for anything else (no retries, envelope not unwrapped). */
   readonly raw: CoreClient<paths>["raw"];
 }
@@ -77,5 +73,5 @@ export function createCozeClient(options: CozeClientOptions = {}): CozeClient {
       "a personal access token (pat_…) is used in a browser, where anyone can read it; use a short-lived OAuth token from your server instead",
     );
   }
-  return { ...createResources<CozeResults>(core.call), raw: core.raw };
+  return { ...createResources(core), raw: core.raw };
 }

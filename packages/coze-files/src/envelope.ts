@@ -1,5 +1,15 @@
 /** Coze's response envelope `{code, msg, data, detail: {logid}}`: unwrapping and error mapping. */
-import { type ApiErrorInit, InvalidResponseError, type UnwrapContext } from "@org/client-core";
+import {
+  type ApiError,
+  type ApiErrorInit,
+  AuthenticationError,
+  BadRequestError,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  type UnwrapContext,
+} from "@org/client-core";
 
 interface Envelope {
   code: number;
@@ -12,13 +22,31 @@ function isEnvelope(body: unknown): body is Envelope {
   return typeof body === "object" && body !== null && typeof (body as Envelope).code === "number";
 }
 
+/**
+ * The typed class of an envelope code, by the HTTP status the code stands for (as the official
+ * SDKs map them; https://www.coze.cn/open/docs/developer_guides/coze_error_codes). A code not
+ * listed gets the class of the real HTTP status (for a 200: a plain `CozeApiError`).
+ */
+const CLASS_OF_CODE: ReadonlyMap<number, typeof ApiError> = new Map<number, typeof ApiError>([
+  [4000, BadRequestError], // 400: invalid parameter
+  [4100, AuthenticationError], // 401: the token is invalid
+  [4101, PermissionDeniedError], // 403: the token lacks the permission
+  [4200, NotFoundError], // 404: no such resource
+  [4013, RateLimitError], // 429: retried like one, even inside an HTTP 200
+]);
+
+/** The typed class for an envelope `code`, or `undefined` to follow the HTTP status. */
+const errorClassOfCode = (code: number): typeof ApiError | undefined => CLASS_OF_CODE.get(code);
+
 const logidOf = (body: Envelope): string | undefined =>
   typeof body.detail?.logid === "string" && body.detail.logid !== "" ? body.detail.logid : undefined;
 
 /**
  * Returns `data` of a successful envelope. A non-zero `code` (even in an HTTP 200) becomes a
- * `CozeApiError` with the real HTTP status; a body that is not an envelope, or one without
- * `data`, becomes an `InvalidResponseError` (also a `CozeApiError`).
+ * `CozeApiError` with the real HTTP status, of the typed class its code maps to (4100 →
+ * `AuthenticationError`, 4013 → `RateLimitError`, which the engine retries like a 429, …); a body
+ * that is not an envelope, or one without `data`, becomes an `InvalidResponseError` (also a
+ * `CozeApiError`).
  */
 export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
   const { status } = context;
@@ -35,14 +63,17 @@ export function unwrapEnvelope(body: unknown, context: UnwrapContext): unknown {
   }
   const requestId = logidOf(body) ?? context.requestId;
   if (body.code !== 0) {
-    throw context.error({
-      status,
-      code: body.code,
-      message: `Coze error ${body.code}: ${body.msg || "no message"}`,
-      requestId,
-      body,
-      fields: { msg: body.msg },
-    });
+    throw context.error(
+      {
+        status,
+        code: body.code,
+        message: `Coze error ${body.code}: ${body.msg || "no message"}`,
+        requestId,
+        body,
+        fields: { msg: body.msg },
+      },
+      errorClassOfCode(body.code),
+    );
   }
   if (body.data === undefined || body.data === null) {
     throw context.error(

@@ -9,15 +9,9 @@ export {
   CozeApiError,
   type CozeClient,
   type CozeClientOptions,
-  type CozeResults,
   type CozeToken,
   createCozeClient,
 } from "./client.js";
 export type { components, operations, paths } from "./generated/schema.js";
+export type * from "./generated/types.js";
 export { VERSION } from "./version.js";
-
-import type { components } from "./generated/schema.js";
-/** An uploaded file. */
-export type File = components["schemas"]["File"];
-/** A folder in a workspace. */
-export type FolderSimpleInfo = components["schemas"]["FolderSimpleInfo"];

@@ -40,7 +40,7 @@ describe("success envelope", () => {
 });
 
 describe("HTTP 200 with code !== 0", () => {
-  test("is a CozeApiError with code, msg, the real status 200 and logid from detail.logid", async () => {
+  test("is a CozeApiError of its code's class, with code, msg, the real status 200 and logid from detail.logid", async () => {
     const server = await serve((_req, res) =>
       json(
         res,
@@ -54,6 +54,7 @@ describe("HTTP 200 with code !== 0", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CozeApiError);
     expect(error).toBeInstanceOf(ApiError);
+    expect(error).toBeInstanceOf(PermissionDeniedError);
     expect(error).toMatchObject({
       status: 200,
       code: 4101,
@@ -63,11 +64,42 @@ describe("HTTP 200 with code !== 0", () => {
     });
     expect((error as Error).message).toContain("4101");
     expect((error as Error).message).toContain("The token you entered is incorrect");
-    // not misreported as a 400 (the official SDK's behaviour)
+    // the class of its status, but not misreported as that status (the official SDK's behaviour)
     expect(error).not.toBeInstanceOf(BadRequestError);
     expect(server.requests).toHaveLength(1);
   });
 
+  test.each([
+    [4000, BadRequestError],
+    [4100, AuthenticationError],
+    [4101, PermissionDeniedError],
+    [4200, NotFoundError],
+    [4013, RateLimitError],
+  ])("code %i is also the typed class of the status it maps to (status stays 200)", async (code, Class) => {
+    const server = await serve((_req, res) => json(res, 200, { code, msg: `failed ${code}`, detail: { logid: "L" } }));
+    const error = await client(server.url)
+      .files.retrieve({ file_id: "1" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Class);
+    expect(error).toBeInstanceOf(CozeApiError);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 200, code, msg: `failed ${code}`, requestId: "L", provider: "coze" });
+    for (const Other of [BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError]) {
+      if (Other !== Class) expect(error).not.toBeInstanceOf(Other);
+    }
+  });
+
+  test("a code with no status mapping is a plain CozeApiError (no status class)", async () => {
+    const server = await serve((_req, res) => json(res, 200, { code: 4302, msg: "file too large" }));
+    const error = await client(server.url)
+      .files.retrieve({ file_id: "1" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CozeApiError);
+    expect(error).toMatchObject({ status: 200, code: 4302, msg: "file too large" });
+    for (const Class of [BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError, RateLimitError]) {
+      expect(error).not.toBeInstanceOf(Class);
+    }
+  });
   test("falls back to the x-tt-logid header when the body has no detail.logid", async () => {
     const server = await serve((_req, res) =>
       json(res, 200, { code: 4000, msg: "bad param" }, { "x-tt-logid": "LOG-FROM-HEADER" }),
@@ -87,7 +119,67 @@ describe("HTTP 200 with code !== 0", () => {
       .folders.retrieve({ folder_id: "1" })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CozeApiError);
+    expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ status: 200, code: 4200, msg: "no such folder", requestId: "L" });
+  });
+});
+
+describe("a rate-limit code (4013) in an HTTP 200 is retried like a 429", () => {
+  test("200 {code: 4013} then a success resolves to the data, after two requests", async () => {
+    const server = await serve((_req, res, i) =>
+      i === 0
+        ? json(res, 200, { code: 4013, msg: "too many requests", detail: { logid: "LOG-4013" } })
+        : json(res, 200, ok(FILE)),
+    );
+    const coze = createCozeClient({ token: TOKEN, baseUrl: server.url }); // default maxRetries: 2
+    expect(await coze.files.retrieve({ file_id: FILE.id })).toEqual(FILE);
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests.map((r) => r.url)).toEqual([
+      `/v1/files/retrieve?file_id=${FILE.id}`,
+      `/v1/files/retrieve?file_id=${FILE.id}`,
+    ]);
+  });
+
+  test("a persistent 4013 is a RateLimitError (and CozeApiError) with status 200 after 1 + maxRetries requests", async () => {
+    const server = await serve((_req, res) =>
+      json(
+        res,
+        200,
+        { code: 4013, msg: "too many requests", detail: { logid: "LOG-4013" } },
+        { "retry-after-ms": "0" },
+      ),
+    );
+    const error = await createCozeClient({ token: TOKEN, baseUrl: server.url, maxRetries: 2 })
+      .folders.retrieve({ folder_id: FOLDER.id })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toBeInstanceOf(CozeApiError);
+    expect(error).toMatchObject({ status: 200, code: 4013, requestId: "LOG-4013" });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  test("x-should-retry: false on the 200 stops the retry", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, { code: 4013, msg: "too many requests" }, { "x-should-retry": "false" }),
+    );
+    const error = await createCozeClient({ token: TOKEN, baseUrl: server.url, maxRetries: 2 })
+      .files.retrieve({ file_id: "1" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("4100 in an HTTP 200 is an AuthenticationError (and CozeApiError), not retried", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, { code: 4100, msg: "authentication is invalid", detail: { logid: "LOG-4100" } }),
+    );
+    const error = await createCozeClient({ token: TOKEN, baseUrl: server.url, maxRetries: 2 })
+      .files.retrieve({ file_id: "1" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toBeInstanceOf(CozeApiError);
+    expect(error).toMatchObject({ status: 200, code: 4100, msg: "authentication is invalid", requestId: "LOG-4100" });
+    expect(server.requests).toHaveLength(1);
   });
 });
 

@@ -56,9 +56,12 @@ describe("folders.retrieve", () => {
 
 describe("schemas", () => {
   test("File and FolderSimpleInfo are the spec's", () => {
-    expectTypeOf<File>().toEqualTypeOf<{ id: string; bytes: number; file_name: string; created_at: number }>();
+    // only `id` is always present (coze-sdk-gen's File model)
+    expectTypeOf<File>().toEqualTypeOf<{ id: string; bytes?: number; file_name?: string; created_at?: number }>();
     expectTypeOf<FolderSimpleInfo["parent_folder_id"]>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<FolderSimpleInfo["folder_type"]>().toEqualTypeOf<"development" | undefined>();
+    expectTypeOf<FolderSimpleInfo["children_count"]>().toEqualTypeOf<number | undefined>();
+    // open: a folder type Coze adds later is passed through (coze-sdk-gen: enum_base dynamic_str)
+    expectTypeOf<FolderSimpleInfo["folder_type"]>().toEqualTypeOf<string | undefined>();
   });
 
   test("CozeApiError has code and msg", () => {

@@ -6,63 +6,19 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import {
+  type ClientContract,
+  exampleParams,
+  type GeneratedPackage,
+  generatedPackages as listGeneratedPackages,
+  listOperations,
+  loadSpec,
+  responseExample,
+  type SpecOperation,
+} from "@org/codegen";
 import { expect } from "vitest";
-// @ts-expect-error plain ESM helpers without types
-import * as generate from "../../../scripts/generate.mjs";
-// @ts-expect-error plain ESM helpers without types
-import * as examples from "../../../scripts/lib/examples.mjs";
-// @ts-expect-error plain ESM helpers without types
-import * as specs from "../../../scripts/lib/spec.mjs";
 
-/** How the harness builds and reads a package's client: the `openapi.client` field of its package.json. */
-export interface ClientContract {
-  /** Name of the exported factory, e.g. `createCozeClient`. */
-  create: string;
-  /** Options that make the factory work against a mock (credentials); `baseUrl` is added. */
-  mockOptions: Record<string, unknown>;
-  /** Name of the exported provider error class, e.g. `CozeApiError`. */
-  errorClass: string;
-  /** Dotted path of the method result inside a success body (e.g. `data`); absent: the whole body. */
-  resultPath?: string;
-  /** Per-operation overrides, by operationId. */
-  operations?: Record<string, { resultPath?: string }>;
-  /** Dotted path of the provider's error code inside an error body (e.g. `error.code`). */
-  errorCodePath?: string;
-  /** Error properties to compare with parts of the error example: property name → dotted path. */
-  errorFields?: Record<string, string>;
-}
-
-/** A package generated from a spec, as `scripts/generate.mjs` lists it. */
-export interface GeneratedPackage {
-  dir: string;
-  name: string;
-  spec: string;
-  client: ClientContract;
-}
-
-/** A parameter as the spec declares it (after `$ref` resolution). */
-interface SpecParameter {
-  name: string;
-  in: string;
-}
-
-/** One operation as `scripts/lib/spec.mjs` lists it (the fields used here). */
-interface SpecOperation {
-  id: string;
-  method: string;
-  path: string;
-  parameters: SpecParameter[];
-  responses: { status: string; response: unknown }[];
-  security: unknown[];
-}
-
-type Spec = Record<string, unknown>;
-
-const generatedPackagesTyped: () => GeneratedPackage[] = generate.generatedPackages;
-const loadSpec: (file: string) => Spec = specs.loadSpec;
-const listOperations: (spec: Spec) => SpecOperation[] = specs.listOperations;
-const exampleParams: (spec: Spec, op: SpecOperation) => Record<string, unknown> = examples.exampleParams;
-const responseExample: (spec: Spec, response: unknown) => unknown = examples.responseExample;
+export type { ClientContract, GeneratedPackage };
 
 /** One contract test: call `operationId` with spec-derived params and get the `status` response. */
 export interface ContractCase {
@@ -90,9 +46,21 @@ export interface UnauthenticatedCase {
   params: Record<string, unknown>;
 }
 
+/**
+ * The params of a call built from the spec's examples; a multipart file field (which the spec
+ * types as a binary string) gets a small real file, so Prism validates a real upload.
+ */
+function callParams(spec: Parameters<typeof exampleParams>[0], op: SpecOperation): Record<string, unknown> {
+  const params = exampleParams(spec, op);
+  for (const field of op.fileFields) {
+    params[field] = new File([`contract test upload for ${op.id}\n`], `${field}.txt`, { type: "text/plain" });
+  }
+  return params;
+}
+
 /** The packages generated from specs. */
 export function generatedPackages(): GeneratedPackage[] {
-  return generatedPackagesTyped();
+  return listGeneratedPackages();
 }
 
 /**
@@ -104,7 +72,7 @@ export function contractCases(specFile: string, pkg: GeneratedPackage): Contract
   checkClientContract(pkg);
   const spec = loadSpec(specFile);
   return listOperations(spec).flatMap((op) => {
-    const params = exampleParams(spec, op);
+    const params = callParams(spec, op);
     return op.responses.map(({ status, response }) => {
       if (!/^[1-5]\d\d$/.test(status)) {
         throw new Error(
@@ -151,9 +119,19 @@ export function unauthenticatedCases(packages: GeneratedPackage[] = generatedPac
         title: `${pkg.name} ${op.id} without credentials → 401`,
         pkg,
         operationId: op.id,
-        params: exampleParams(spec, op),
+        params: callParams(spec, op),
       }));
   });
+}
+
+/** Whether a method's value is a page of a paginated operation (`Page` from the runtime). */
+function isPage(value: unknown): value is { result: unknown } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { iterPages?: unknown }).iterPages === "function" &&
+    "result" in value
+  );
 }
 
 /** The value at a dotted path (`""` or `undefined`: the value itself). */
@@ -298,6 +276,8 @@ export async function runContractCase(c: ContractCase, baseUrl: string): Promise
       }
       await call;
     }
+    // a paginated method resolves to its first page: the page's result is what the example shows
+    if (isPage(data)) data = data.result;
     const resultPath = config.operations?.[c.operationId]?.resultPath ?? config.resultPath;
     expect(c.example, `${c.route} → ${c.status} declares no JSON example`).toBeDefined();
     expect(data).toStrictEqual(at(c.example, resultPath));

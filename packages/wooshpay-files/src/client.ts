@@ -66,5 +66,5 @@ export function createWooshpayClient(options: WooshpayClientOptions = {}): Woosh
       "a secret key (sk_…) is used in a browser, where anyone can read it; call Wooshpay from your server instead",
     );
   }
-  return { ...createResources(core.call), raw: core.raw };
+  return { ...createResources(core), raw: core.raw };
 }

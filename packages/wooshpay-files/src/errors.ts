@@ -2,8 +2,12 @@ import { type ApiErrorInit, defineProviderError } from "@org/client-core";
 
 /** The fields of a Stripe-style error body, besides `code` and `message`. */
 export interface WooshpayErrorFields {
-  /** Error type, e.g. `invalid_request_error`, `api_error`, `rate_limit_error`. */
-  readonly type: string | undefined;
+  /**
+   * Error type: `api_error`, `card_error`, `idempotency_error` or `invalid_request_error` (a rate
+   * limit is an `invalid_request_error` with the code `rate_limit`); any other value the API sends
+   * is passed through as is.
+   */
+  readonly type: "api_error" | "card_error" | "idempotency_error" | "invalid_request_error" | (string & {}) | undefined;
   /** The parameter the error relates to. */
   readonly param: string | null | undefined;
 }

@@ -12,8 +12,5 @@ export {
 } from "./client.js";
 export { WooshpayApiError, type WooshpayErrorFields } from "./errors.js";
 export type { components, operations, paths } from "./generated/schema.js";
+export type * from "./generated/types.js";
 export { VERSION } from "./version.js";
-
-import type { components } from "./generated/schema.js";
-/** A file uploaded to Wooshpay. */
-export type File = components["schemas"]["File"];

@@ -4,6 +4,7 @@ import {
   ApiError,
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   createWooshpayClient,
   InternalServerError,
   NotFoundError,
@@ -43,7 +44,8 @@ describe("WooshpayApiError maps {error: {type, code, message, param}}", () => {
     [400, BadRequestError, "invalid_request_error", "parameter_invalid"],
     [401, AuthenticationError, "invalid_request_error", "api_key_invalid"],
     [403, PermissionDeniedError, "invalid_request_error", "permission_denied"],
-    [429, RateLimitError, "rate_limit_error", "rate_limit"],
+    [429, RateLimitError, "invalid_request_error", "rate_limit"],
+    [409, ConflictError, "idempotency_error", "idempotency_key_in_use"],
     [500, InternalServerError, "api_error", null],
   ])("HTTP %i is both a WooshpayApiError and its status class", async (status, Class, type, code) => {
     const server = await serve((_req, res) =>
@@ -55,6 +57,18 @@ describe("WooshpayApiError maps {error: {type, code, message, param}}", () => {
     expect(error).toBeInstanceOf(WooshpayApiError);
     expect(error).toBeInstanceOf(Class);
     expect(error).toMatchObject({ status, type, code: code ?? undefined, param: null, requestId: `req_${status}` });
+  });
+
+  test("an error type outside the documented ones is passed through as sent", async () => {
+    const server = await serve((_req, res) =>
+      json(res, 429, stripeError("rate_limit_error", "rate_limit", "slow down")),
+    );
+    const error = await wooshpay(server.url)
+      .files.retrieve({ id: "file_1" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WooshpayApiError);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ status: 429, type: "rate_limit_error", code: "rate_limit" });
   });
 
   test("a body that is not Stripe-style still gives a WooshpayApiError with type/param undefined", async () => {
@@ -75,7 +89,9 @@ describe("429 is retried (stripe-node does not)", () => {
   test("a 429 followed by a 200 resolves, after two requests", async () => {
     const server = await serve((_req, res, i) =>
       i === 0
-        ? json(res, 429, stripeError("rate_limit_error", "rate_limit", "Too many requests"), { "retry-after": "0" })
+        ? json(res, 429, stripeError("invalid_request_error", "rate_limit", "Too many requests"), {
+            "retry-after": "0",
+          })
         : json(res, 200, FILE),
     );
     expect(await wooshpay(server.url, 2).files.retrieve({ id: FILE.id })).toEqual(FILE);
@@ -84,20 +100,22 @@ describe("429 is retried (stripe-node does not)", () => {
 
   test("persistent 429 → RateLimitError after 1 + maxRetries requests (default 2)", async () => {
     const server = await serve((_req, res) =>
-      json(res, 429, stripeError("rate_limit_error", "rate_limit", "Too many requests"), { "retry-after-ms": "1" }),
+      json(res, 429, stripeError("invalid_request_error", "rate_limit", "Too many requests"), {
+        "retry-after-ms": "1",
+      }),
     );
     const error = await createWooshpayClient({ apiKey: TEST_KEY, baseUrl: server.url })
       .files.retrieve({ id: FILE.id })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toBeInstanceOf(WooshpayApiError);
-    expect(error).toMatchObject({ type: "rate_limit_error", code: "rate_limit" });
+    expect(error).toMatchObject({ type: "invalid_request_error", code: "rate_limit" });
     expect(server.requests).toHaveLength(3);
   });
 
   test("Stripe-Should-Retry style hint x-should-retry: false stops the retry", async () => {
     const server = await serve((_req, res) =>
-      json(res, 429, stripeError("rate_limit_error", "rate_limit", "slow down"), { "x-should-retry": "false" }),
+      json(res, 429, stripeError("invalid_request_error", "rate_limit", "slow down"), { "x-should-retry": "false" }),
     );
     await expect(wooshpay(server.url, 2).files.retrieve({ id: FILE.id })).rejects.toBeInstanceOf(RateLimitError);
     expect(server.requests).toHaveLength(1);

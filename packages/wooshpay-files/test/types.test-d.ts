@@ -45,7 +45,11 @@ describe("schemas", () => {
   });
 
   test("WooshpayApiError has type, code, param", () => {
-    expectTypeOf<WooshpayApiError["type"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<WooshpayApiError["type"]>().toEqualTypeOf<
+      "api_error" | "card_error" | "idempotency_error" | "invalid_request_error" | (string & {}) | undefined
+    >();
+    // open: any string the API sends is accepted
+    expectTypeOf<"rate_limit_error">().toExtend<WooshpayApiError["type"]>();
     expectTypeOf<WooshpayApiError["param"]>().toEqualTypeOf<string | null | undefined>();
     expectTypeOf<WooshpayApiError["code"]>().toEqualTypeOf<string | number | undefined>();
   });

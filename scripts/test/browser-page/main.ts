@@ -1,6 +1,6 @@
 // The browser e2e page: calls both clients against the Prism mocks whose URLs are in the query
 // string, and renders the typed results. `document.body.dataset.state` ends as "done" or "failed".
-import { type CozeResults, createCozeClient } from "@org/coze-files";
+import { createCozeClient, type FilesRetrieveResult, type FoldersRetrieveResult } from "@org/coze-files";
 import { AuthenticationError, createWooshpayClient, type File, WooshpayApiError } from "@org/wooshpay-files";
 
 const query = new URLSearchParams(location.search);
@@ -54,7 +54,7 @@ async function run(): Promise<void> {
     purpose: file.purpose,
   });
 
-  const cozeFile: CozeResults["files.retrieve"] = await coze.files.retrieve({ file_id: "7369495981102022700" });
+  const cozeFile: FilesRetrieveResult = await coze.files.retrieve({ file_id: "7369495981102022700" });
   section("coze-file", "coze.files.retrieve", {
     id: cozeFile.id,
     file_name: cozeFile.file_name,
@@ -62,7 +62,7 @@ async function run(): Promise<void> {
     created_at: cozeFile.created_at,
   });
 
-  const folder: CozeResults["folders.retrieve"] = await coze.folders.retrieve({ folder_id: "752316125533" });
+  const folder: FoldersRetrieveResult = await coze.folders.retrieve({ folder_id: "752316125533" });
   section("coze-folder", "coze.folders.retrieve", {
     id: folder.id,
     name: folder.name,

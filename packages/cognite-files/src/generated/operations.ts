@@ -5,38 +5,50 @@ import type {
   APIPromise,
   OperationCaller,
   OperationMeta,
-  OperationParams,
   RequestOptions,
-  SuccessBody,
 } from "@org/client-core";
-import type { operations } from "./schema.js";
+import type {
+  FilesRetrieveMultipleParams,
+  FilesRetrieveMultipleResult,
+  FilesRetrieveParams,
+  FilesRetrieveResult,
+} from "./types.js";
 
 /** Static metadata of every operation in the spec, keyed by operationId. */
 export const operationMeta = {
-  "files.retrieve": {"id": "files.retrieve", "method": "GET", "path": "/files/{id}", "pathParams": ["id"], "queryParams": [], "required": ["id"], "body": false, "idempotent": true, "responseBody": true},
-  "files.retrieveMultiple": {"id": "files.retrieveMultiple", "method": "POST", "path": "/files/byids", "pathParams": [], "queryParams": [], "required": ["items"], "body": true, "idempotent": true, "responseBody": true},
+  "files.retrieve": {
+    "id": "files.retrieve",
+    "method": "GET",
+    "path": "/files/{id}",
+    "pathParams": ["id"],
+    "queryParams": [],
+    "required": ["id"],
+    "body": false,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "id": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 },
+    },
+  },
+  "files.retrieveMultiple": {
+    "id": "files.retrieveMultiple",
+    "method": "POST",
+    "path": "/files/byids",
+    "pathParams": [],
+    "queryParams": [],
+    "required": ["items"],
+    "body": true,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "items": { "type": "array", "minItems": 1, "maxItems": 1000 },
+      "ignoreUnknownIds": { "type": "boolean" },
+    },
+  },
 } as const satisfies Record<string, OperationMeta>;
 
-/** Parameters (path, query and body fields in one object) and success body of every operation. */
-export interface OperationTypes {
-  "files.retrieve": {
-    params: OperationParams<operations["files.retrieve"]>;
-    result: SuccessBody<operations["files.retrieve"]>;
-  };
-  "files.retrieveMultiple": {
-    params: OperationParams<operations["files.retrieveMultiple"]>;
-    result: SuccessBody<operations["files.retrieveMultiple"]>;
-  };
-}
-
-/** The result type of each operation, after the provider's unwrapping. */
-export type ResultMap = { [K in keyof OperationTypes]: unknown };
-
-/** The success bodies as the spec declares them. */
-export type SpecResults = { [K in keyof OperationTypes]: OperationTypes[K]["result"] };
-
 /** The resource methods, one per operation. */
-export interface Resources<R extends ResultMap = SpecResults> {
+export interface Resources {
   files: {
     /**
      * Retrieve a file's metadata by its ID
@@ -46,7 +58,7 @@ export interface Resources<R extends ResultMap = SpecResults> {
      *
      * `GET /files/{id}`
      */
-    retrieve(params: OperationTypes["files.retrieve"]["params"], options?: RequestOptions): APIPromise<R["files.retrieve"]>;
+    retrieve(params: FilesRetrieveParams, options?: RequestOptions): APIPromise<FilesRetrieveResult>;
     /**
      * Retrieve the metadata of several files by their IDs
      *
@@ -56,12 +68,18 @@ export interface Resources<R extends ResultMap = SpecResults> {
      *
      * `POST /files/byids`
      */
-    retrieveMultiple(params: OperationTypes["files.retrieveMultiple"]["params"], options?: RequestOptions): APIPromise<R["files.retrieveMultiple"]>;
+    retrieveMultiple(params: FilesRetrieveMultipleParams, options?: RequestOptions): APIPromise<FilesRetrieveMultipleResult>;
   };
 }
 
-/** Builds the resource methods on an operation caller. */
-export function createResources<R extends ResultMap = SpecResults>(call: OperationCaller): Resources<R> {
+/** What the resource methods are built on: the core client's callers (a `CoreClient` is one). */
+export interface ResourceCallers {
+  /** Calls an operation (retries, timeouts, typed errors). */
+  readonly call: OperationCaller;
+}
+
+/** Builds the resource methods on the core client's callers: `createResources(core)`. */
+export function createResources({ call }: ResourceCallers): Resources {
   return {
     files: {
       retrieve: (params, options) => call(operationMeta["files.retrieve"], params, options),

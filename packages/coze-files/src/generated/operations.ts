@@ -5,39 +5,103 @@ import type {
   APIPromise,
   OperationCaller,
   OperationMeta,
-  OperationParams,
+  PageCaller,
+  PagePromise,
   RequestOptions,
-  SuccessBody,
 } from "@org/client-core";
-import type { operations } from "./schema.js";
+import type {
+  FilesRetrieveParams,
+  FilesRetrieveResult,
+  FilesUploadParams,
+  FilesUploadResult,
+  FoldersListItem,
+  FoldersListParams,
+  FoldersListResult,
+  FoldersRetrieveParams,
+  FoldersRetrieveResult,
+} from "./types.js";
 
 /** Static metadata of every operation in the spec, keyed by operationId. */
 export const operationMeta = {
-  "files.retrieve": {"id": "files.retrieve", "method": "GET", "path": "/v1/files/retrieve", "pathParams": [], "queryParams": ["file_id"], "required": ["file_id"], "body": false, "idempotent": true, "responseBody": true},
-  "folders.retrieve": {"id": "folders.retrieve", "method": "GET", "path": "/v1/folders/{folder_id}", "pathParams": ["folder_id"], "queryParams": [], "required": ["folder_id"], "body": false, "idempotent": true, "responseBody": true},
+  "files.upload": {
+    "id": "files.upload",
+    "method": "POST",
+    "path": "/v1/files/upload",
+    "pathParams": [],
+    "queryParams": [],
+    "required": ["file"],
+    "body": true,
+    "bodyKind": "multipart",
+    "fileFields": ["file"],
+    "idempotent": false,
+    "responseBody": true,
+  },
+  "files.retrieve": {
+    "id": "files.retrieve",
+    "method": "GET",
+    "path": "/v1/files/retrieve",
+    "pathParams": [],
+    "queryParams": ["file_id"],
+    "required": ["file_id"],
+    "body": false,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "file_id": { "type": "string", "minLength": 1 },
+    },
+  },
+  "folders.list": {
+    "id": "folders.list",
+    "method": "GET",
+    "path": "/v1/folders",
+    "pathParams": [],
+    "queryParams": ["workspace_id", "folder_type", "parent_folder_id", "page_num", "page_size"],
+    "required": ["workspace_id", "folder_type"],
+    "body": false,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "workspace_id": { "type": "string", "minLength": 1 },
+      "folder_type": { "type": "string", "enum": ["development", "library"] },
+      "parent_folder_id": { "type": "string" },
+      "page_num": { "type": "integer", "minimum": 1 },
+      "page_size": { "type": "integer", "minimum": 1, "maximum": 50 },
+    },
+    "pagination": { "style": "page", "itemsPath": "items", "pageParam": "page_num", "sizeParam": "page_size", "hasMorePath": "has_more" },
+  },
+  "folders.retrieve": {
+    "id": "folders.retrieve",
+    "method": "GET",
+    "path": "/v1/folders/{folder_id}",
+    "pathParams": ["folder_id"],
+    "queryParams": [],
+    "required": ["folder_id"],
+    "body": false,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "folder_id": { "type": "string", "minLength": 1 },
+    },
+  },
 } as const satisfies Record<string, OperationMeta>;
 
-/** Parameters (path, query and body fields in one object) and success body of every operation. */
-export interface OperationTypes {
-  "files.retrieve": {
-    params: OperationParams<operations["files.retrieve"]>;
-    result: SuccessBody<operations["files.retrieve"]>;
-  };
-  "folders.retrieve": {
-    params: OperationParams<operations["folders.retrieve"]>;
-    result: SuccessBody<operations["folders.retrieve"]>;
-  };
-}
-
-/** The result type of each operation, after the provider's unwrapping. */
-export type ResultMap = { [K in keyof OperationTypes]: unknown };
-
-/** The success bodies as the spec declares them. */
-export type SpecResults = { [K in keyof OperationTypes]: OperationTypes[K]["result"] };
-
 /** The resource methods, one per operation. */
-export interface Resources<R extends ResultMap = SpecResults> {
+export interface Resources {
   files: {
+    /**
+     * Upload a file
+     *
+     * Uploads a local file to Coze, to be used by its `id` in messages, chats and workflows.
+     * The request is `multipart/form-data` with one file in the field `file`; at most 512 MB.
+     * Supported formats: documents (DOC, DOCX, XLS, XLSX, PPT, PPTX, PDF, Numbers, CSV), text
+     * (CPP, PY, JAVA, C), images (JPG, JPG2, PNG, GIF, WEBP, HEIC, HEIF, BMP, PCD, TIFF), audio
+     * (WAV, MP3, FLAC, M4A, AAC, OGG, WMA, MIDI), video (MP4, AVI, MOV, 3GP, 3GPP, FLV, WEBM, WMV,
+     * RMVB, M4V, MKV) and archives (RAR, ZIP, 7Z, GZ, GZIP, BZ2). An uploaded file is visible to this
+     * account only, is kept for 3 months (forever when used as an avatar) and cannot be downloaded.
+     *
+     * `POST /v1/files/upload` (not retried)
+     */
+    upload(params: FilesUploadParams, options?: RequestOptions): APIPromise<FilesUploadResult>;
     /**
      * Retrieve a file
      *
@@ -46,9 +110,21 @@ export interface Resources<R extends ResultMap = SpecResults> {
      *
      * `GET /v1/files/retrieve`
      */
-    retrieve(params: OperationTypes["files.retrieve"]["params"], options?: RequestOptions): APIPromise<R["files.retrieve"]>;
+    retrieve(params: FilesRetrieveParams, options?: RequestOptions): APIPromise<FilesRetrieveResult>;
   };
   folders: {
+    /**
+     * List folders
+     *
+     * Lists the folders directly under a folder, or under the root of a workspace: one level only,
+     * not the folders inside them (list again with a returned folder's `id` as `parent_folder_id`).
+     * Paginated by `page_num` and `page_size`; `has_more` says whether another page follows.
+     *
+     * `GET /v1/folders`
+     *
+     * Paginated: resolves to the first page; `for await (const item of …)` iterates every item of every page.
+     */
+    list(params: FoldersListParams, options?: RequestOptions): PagePromise<FoldersListItem, FoldersListResult>;
     /**
      * Retrieve a folder
      *
@@ -57,17 +133,27 @@ export interface Resources<R extends ResultMap = SpecResults> {
      *
      * `GET /v1/folders/{folder_id}`
      */
-    retrieve(params: OperationTypes["folders.retrieve"]["params"], options?: RequestOptions): APIPromise<R["folders.retrieve"]>;
+    retrieve(params: FoldersRetrieveParams, options?: RequestOptions): APIPromise<FoldersRetrieveResult>;
   };
 }
 
-/** Builds the resource methods on an operation caller. */
-export function createResources<R extends ResultMap = SpecResults>(call: OperationCaller): Resources<R> {
+/** What the resource methods are built on: the core client's callers (a `CoreClient` is one). */
+export interface ResourceCallers {
+  /** Calls an operation (retries, timeouts, typed errors). */
+  readonly call: OperationCaller;
+  /** Calls a paginated operation. */
+  readonly page: PageCaller;
+}
+
+/** Builds the resource methods on the core client's callers: `createResources(core)`. */
+export function createResources({ call, page }: ResourceCallers): Resources {
   return {
     files: {
+      upload: (params, options) => call(operationMeta["files.upload"], params, options),
       retrieve: (params, options) => call(operationMeta["files.retrieve"], params, options),
     },
     folders: {
+      list: (params, options) => page(operationMeta["folders.list"], params, options),
       retrieve: (params, options) => call(operationMeta["folders.retrieve"], params, options),
     },
   };

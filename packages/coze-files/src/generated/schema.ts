@@ -3,6 +3,32 @@
 /* eslint-disable */
 
 export interface paths {
+    "/v1/files/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a file
+         * @description Uploads a local file to Coze, to be used by its `id` in messages, chats and workflows.
+         *     The request is `multipart/form-data` with one file in the field `file`; at most 512 MB.
+         *     Supported formats: documents (DOC, DOCX, XLS, XLSX, PPT, PPTX, PDF, Numbers, CSV), text
+         *     (CPP, PY, JAVA, C), images (JPG, JPG2, PNG, GIF, WEBP, HEIC, HEIF, BMP, PCD, TIFF), audio
+         *     (WAV, MP3, FLAC, M4A, AAC, OGG, WMA, MIDI), video (MP4, AVI, MOV, 3GP, 3GPP, FLV, WEBM, WMV,
+         *     RMVB, M4V, MKV) and archives (RAR, ZIP, 7Z, GZ, GZIP, BZ2). An uploaded file is visible to this
+         *     account only, is kept for 3 months (forever when used as an avatar) and cannot be downloaded.
+         */
+        post: operations["files.upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/files/retrieve": {
         parameters: {
             query?: never;
@@ -16,6 +42,28 @@ export interface paths {
          *     The access token needs the `retrieveFile` permission.
          */
         get: operations["files.retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List folders
+         * @description Lists the folders directly under a folder, or under the root of a workspace: one level only,
+         *     not the folders inside them (list again with a returned folder's `id` as `parent_folder_id`).
+         *     Paginated by `page_num` and `page_size`; `has_more` says whether another page follows.
+         */
+        get: operations["folders.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -68,7 +116,7 @@ export interface components {
             msg: string;
             detail?: components["schemas"]["ResponseDetail"];
         };
-        /** @description An uploaded file. */
+        /** @description An uploaded file. Only `id` is always present. */
         File: {
             /**
              * @description ID of the uploaded file.
@@ -80,19 +128,33 @@ export interface components {
              * @description Size of the file in bytes.
              * @example 152236
              */
-            bytes: number;
+            bytes?: number;
             /**
              * @description Name of the file.
              * @example 1120.jpeg
              */
-            file_name: string;
+            file_name?: string;
             /**
              * Format: int64
              * @description Upload time as a 10-digit Unix timestamp in seconds.
              * @example 1715847583
              */
-            created_at: number;
+            created_at?: number;
         };
+        /** @description The `multipart/form-data` body of an upload. */
+        FileUploadRequest: {
+            /**
+             * Format: binary
+             * @description The file to upload, with its file name (the extension must be one of the supported formats); at most 512 MB.
+             */
+            file: string;
+        };
+        /**
+         * @description Type of a folder: `development` (project development) or `library` (resource library).
+         * @example development
+         * @enum {string}
+         */
+        FolderType: "development" | "library";
         /** @description A folder in a workspace. */
         FolderSimpleInfo: {
             /**
@@ -111,11 +173,12 @@ export interface components {
              */
             description?: string;
             /**
-             * @description Type of the folder; currently only `development`.
+             * @description Type of the folder: `development` or `library` (see `FolderType`). Typed as an open string:
+             *     a value Coze adds later is passed through as sent.
              * @example development
-             * @enum {string}
+             * @example library
              */
-            folder_type?: "development";
+            folder_type?: string;
             /**
              * @description Space ID of the workspace the folder belongs to.
              * @example 5123945629***
@@ -127,10 +190,32 @@ export interface components {
              */
             creator_user_id: string;
             /**
-             * @description ID of the parent folder. Absent when the folder is a root folder.
+             * @description ID of the parent folder. Absent or empty (`""`) when the folder is a root folder.
              * @example 754268556394029***
              */
             parent_folder_id?: string;
+            /**
+             * Format: int64
+             * @description Number of folders directly inside this folder.
+             * @example 2
+             */
+            children_count?: number;
+        };
+        /** @description One page of folders. */
+        FolderList: {
+            /** @description The folders of this page, one level below the parent folder (not their sub-folders). */
+            items?: components["schemas"]["FolderSimpleInfo"][];
+            /**
+             * @description Whether more folders follow on later pages.
+             * @example false
+             */
+            has_more?: boolean;
+            /**
+             * Format: int64
+             * @description Number of folders one level below the parent folder, in all pages.
+             * @example 2
+             */
+            total_count?: number;
         };
         /** @description Envelope around a file. */
         FileResponse: {
@@ -156,9 +241,40 @@ export interface components {
             data?: components["schemas"]["FolderSimpleInfo"];
             detail?: components["schemas"]["ResponseDetail"];
         };
+        /** @description Envelope around a page of folders. */
+        FolderListResponse: {
+            /**
+             * Format: int64
+             * @description Status code; 0 on success.
+             */
+            code: number;
+            /** @description Status message; empty on success. */
+            msg: string;
+            data?: components["schemas"]["FolderList"];
+            detail?: components["schemas"]["ResponseDetail"];
+        };
     };
     responses: {
-        /** @description The access token is missing, invalid or lacks the permission. */
+        /** @description A parameter is missing or invalid (Coze code 4000; upload errors 4300–4304 are sent the same way). */
+        BadRequest: {
+            headers: {
+                "x-tt-logid": components["headers"]["LogId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 4000,
+                 *       "msg": "invalid parameter",
+                 *       "detail": {
+                 *         "logid": "20241210152726467C48D89D6DB2****"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The access token is missing or invalid (Coze code 4100). */
         Unauthorized: {
             headers: {
                 "x-tt-logid": components["headers"]["LogId"];
@@ -169,6 +285,63 @@ export interface components {
                  * @example {
                  *       "code": 4100,
                  *       "msg": "authentication is invalid",
+                 *       "detail": {
+                 *         "logid": "20241210152726467C48D89D6DB2****"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The access token lacks the permission this operation needs (Coze code 4101). */
+        PermissionDenied: {
+            headers: {
+                "x-tt-logid": components["headers"]["LogId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 4101,
+                 *       "msg": "the token you entered does not have permission to access this resource",
+                 *       "detail": {
+                 *         "logid": "20241210152726467C48D89D6DB2****"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The file, folder or workspace does not exist, or was not created by this account (Coze code 4200). */
+        NotFound: {
+            headers: {
+                "x-tt-logid": components["headers"]["LogId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 4200,
+                 *       "msg": "resource not found",
+                 *       "detail": {
+                 *         "logid": "20241210152726467C48D89D6DB2****"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Too many requests; retry later (Coze code 4013). */
+        RateLimited: {
+            headers: {
+                "x-tt-logid": components["headers"]["LogId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "code": 4013,
+                 *       "msg": "too many requests, please retry later",
                  *       "detail": {
                  *         "logid": "20241210152726467C48D89D6DB2****"
                  *       }
@@ -188,6 +361,55 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "files.upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "(binary contents of 1120.jpeg)"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["FileUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description The envelope; `data` holds the uploaded file when `code` is 0. */
+            200: {
+                headers: {
+                    "x-tt-logid": components["headers"]["LogId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 0,
+                     *       "msg": "",
+                     *       "data": {
+                     *         "id": "736949598110202****",
+                     *         "bytes": 152236,
+                     *         "file_name": "1120.jpeg",
+                     *         "created_at": 1715847583
+                     *       },
+                     *       "detail": {
+                     *         "logid": "20241210152726467C48D89D6DB2****"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PermissionDenied"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     "files.retrieve": {
         parameters: {
             query: {
@@ -228,7 +450,100 @@ export interface operations {
                     "application/json": components["schemas"]["FileResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PermissionDenied"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    "folders.list": {
+        parameters: {
+            query: {
+                /**
+                 * @description ID of the workspace whose folders are listed: the number after `space` in the workspace
+                 *     page's URL, e.g. `736163827687053****` in `https://www.coze.cn/space/736163827687053****`.
+                 * @example 7506047187433***
+                 */
+                workspace_id: string;
+                /**
+                 * @description Type of the folders to list.
+                 * @example development
+                 */
+                folder_type: components["schemas"]["FolderType"];
+                /**
+                 * @description ID of the folder whose sub-folders are listed. Absent or `0`: the folders at the root of
+                 *     the workspace.
+                 * @example 754268556394029***
+                 */
+                parent_folder_id?: string;
+                /**
+                 * @description Page number, from 1.
+                 * @example 1
+                 */
+                page_num?: number;
+                /**
+                 * @description Folders per page.
+                 * @example 20
+                 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The envelope; `data` holds one page of folders when `code` is 0. */
+            200: {
+                headers: {
+                    "x-tt-logid": components["headers"]["LogId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": 0,
+                     *       "msg": "",
+                     *       "data": {
+                     *         "items": [
+                     *           {
+                     *             "id": "752316131905***",
+                     *             "name": "项目文件夹1",
+                     *             "description": "",
+                     *             "folder_type": "development",
+                     *             "workspace_id": "7506047187433***",
+                     *             "creator_user_id": "14232418519***",
+                     *             "parent_folder_id": "754268556394029***",
+                     *             "children_count": 2
+                     *           },
+                     *           {
+                     *             "id": "752316131906***",
+                     *             "name": "项目文件夹2",
+                     *             "description": "存放2023年项目相关文档",
+                     *             "folder_type": "development",
+                     *             "workspace_id": "7506047187433***",
+                     *             "creator_user_id": "14232418519***",
+                     *             "parent_folder_id": "754268556394029***",
+                     *             "children_count": 0
+                     *           }
+                     *         ],
+                     *         "has_more": false,
+                     *         "total_count": 2
+                     *       },
+                     *       "detail": {
+                     *         "logid": "20250707155659005CF0FD***"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FolderListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PermissionDenied"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
         };
     };
     "folders.retrieve": {
@@ -274,7 +589,11 @@ export interface operations {
                     "application/json": components["schemas"]["FolderResponse"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PermissionDenied"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
         };
     };
 }

@@ -5,34 +5,62 @@ import type {
   APIPromise,
   OperationCaller,
   OperationMeta,
-  OperationParams,
   RequestOptions,
-  SuccessBody,
 } from "@org/client-core";
-import type { operations } from "./schema.js";
+import type {
+  FilesCreateParams,
+  FilesCreateResult,
+  FilesRetrieveParams,
+  FilesRetrieveResult,
+} from "./types.js";
 
 /** Static metadata of every operation in the spec, keyed by operationId. */
 export const operationMeta = {
-  "files.retrieve": {"id": "files.retrieve", "method": "GET", "path": "/v1/files/{id}", "pathParams": ["id"], "queryParams": [], "required": ["id"], "body": false, "idempotent": true, "responseBody": true},
+  "files.create": {
+    "id": "files.create",
+    "method": "POST",
+    "path": "/v1/files",
+    "pathParams": [],
+    "queryParams": [],
+    "required": ["file", "purpose"],
+    "body": true,
+    "bodyKind": "multipart",
+    "fileFields": ["file"],
+    "idempotent": false,
+    "responseBody": true,
+    "constraints": {
+      "purpose": { "type": "string", "minLength": 1 },
+    },
+  },
+  "files.retrieve": {
+    "id": "files.retrieve",
+    "method": "GET",
+    "path": "/v1/files/{id}",
+    "pathParams": ["id"],
+    "queryParams": [],
+    "required": ["id"],
+    "body": false,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "id": { "type": "string", "minLength": 1 },
+    },
+  },
 } as const satisfies Record<string, OperationMeta>;
 
-/** Parameters (path, query and body fields in one object) and success body of every operation. */
-export interface OperationTypes {
-  "files.retrieve": {
-    params: OperationParams<operations["files.retrieve"]>;
-    result: SuccessBody<operations["files.retrieve"]>;
-  };
-}
-
-/** The result type of each operation, after the provider's unwrapping. */
-export type ResultMap = { [K in keyof OperationTypes]: unknown };
-
-/** The success bodies as the spec declares them. */
-export type SpecResults = { [K in keyof OperationTypes]: OperationTypes[K]["result"] };
-
 /** The resource methods, one per operation. */
-export interface Resources<R extends ResultMap = SpecResults> {
+export interface Resources {
   files: {
+    /**
+     * Create a file
+     *
+     * Uploads a file (for example dispute evidence) as `multipart/form-data`: the file in the field
+     * `file` and its `purpose`. Sent to the API host itself (`apitest.wooshpay.com` /
+     * `api.wooshpay.com`): Wooshpay documents no separate upload host like Stripe's `files.stripe.com`.
+     *
+     * `POST /v1/files` (not retried)
+     */
+    create(params: FilesCreateParams, options?: RequestOptions): APIPromise<FilesCreateResult>;
     /**
      * Retrieve a file
      *
@@ -40,14 +68,21 @@ export interface Resources<R extends ResultMap = SpecResults> {
      *
      * `GET /v1/files/{id}`
      */
-    retrieve(params: OperationTypes["files.retrieve"]["params"], options?: RequestOptions): APIPromise<R["files.retrieve"]>;
+    retrieve(params: FilesRetrieveParams, options?: RequestOptions): APIPromise<FilesRetrieveResult>;
   };
 }
 
-/** Builds the resource methods on an operation caller. */
-export function createResources<R extends ResultMap = SpecResults>(call: OperationCaller): Resources<R> {
+/** What the resource methods are built on: the core client's callers (a `CoreClient` is one). */
+export interface ResourceCallers {
+  /** Calls an operation (retries, timeouts, typed errors). */
+  readonly call: OperationCaller;
+}
+
+/** Builds the resource methods on the core client's callers: `createResources(core)`. */
+export function createResources({ call }: ResourceCallers): Resources {
   return {
     files: {
+      create: (params, options) => call(operationMeta["files.create"], params, options),
       retrieve: (params, options) => call(operationMeta["files.retrieve"], params, options),
     },
   };

@@ -3,6 +3,28 @@
 /* eslint-disable */
 
 export interface paths {
+    "/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a file
+         * @description Uploads a file (for example dispute evidence) as `multipart/form-data`: the file in the field
+         *     `file` and its `purpose`. Sent to the API host itself (`apitest.wooshpay.com` /
+         *     `api.wooshpay.com`): Wooshpay documents no separate upload host like Stripe's `files.stripe.com`.
+         */
+        post: operations["files.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/files/{id}": {
         parameters: {
             query?: never;
@@ -27,13 +49,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description (Not implemented by Wooshpay yet.) A list of file links that point at this file. */
+        /** @description (Not implemented by Wooshpay yet.) A list of file links that point at this file; `null` when there are none. */
         FileLinks: {
             object: string;
             data: string[];
             has_more: boolean;
             url: string;
-        };
+        } | null;
         /** @description A file uploaded to Wooshpay. */
         File: {
             /** @description Unique identifier for the object. */
@@ -49,9 +71,9 @@ export interface components {
              * Format: int64
              * @description The time at which the file expires and is no longer available in epoch seconds.
              */
-            expires_at?: number;
+            expires_at?: number | null;
             /** @description A filename for the file, suitable for saving to a filesystem. */
-            filename?: string;
+            filename?: string | null;
             links?: components["schemas"]["FileLinks"];
             /** @description The purpose of the uploaded file. */
             purpose?: string;
@@ -62,16 +84,35 @@ export interface components {
             size?: number;
             /** @description A user friendly title for the document. */
             title?: string | null;
-            /** @description The type of the file returned. */
-            type?: string;
+            /** @description The type of the file returned (e.g. `csv`, `pdf`, `jpg` or `png`). */
+            type?: string | null;
             /** @description The URL from which the file can be downloaded using your live secret API key. */
-            url?: string;
+            url?: string | null;
+        };
+        /** @description The `multipart/form-data` body of a file upload. */
+        FileCreateRequest: {
+            /**
+             * Format: binary
+             * @description The file to upload, with its file name.
+             */
+            file: string;
+            /**
+             * @description The purpose of the uploaded file, e.g. `dispute_evidence` (Stripe also defines
+             *     `account_requirement`, `additional_verification`, `business_icon`, `business_logo`,
+             *     `customer_signature`, `identity_document`, `pci_document`, `tax_document_user_upload`;
+             *     Wooshpay documents `dispute_evidence`).
+             * @example dispute_evidence
+             */
+            purpose: string;
         };
         /** @description A Stripe-style error. */
         ErrorResponse: {
             error: {
-                /** @description The type of error, e.g. `invalid_request_error`, `api_error`, `rate_limit_error`. */
-                type: string;
+                /**
+                 * @description The type of error. A rate limit (HTTP 429) is an `invalid_request_error` with the code `rate_limit`.
+                 * @enum {string}
+                 */
+                type: "api_error" | "card_error" | "idempotency_error" | "invalid_request_error";
                 /** @description A short string identifying the error, when it can be handled programmatically. */
                 code?: string | null;
                 /** @description A human-readable message with more details about the error. */
@@ -81,7 +122,128 @@ export interface components {
             };
         };
     };
-    responses: never;
+    responses: {
+        /** @description The request was unacceptable, often because of a missing or invalid parameter. */
+        BadRequest: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "type": "invalid_request_error",
+                 *         "code": "parameter_missing",
+                 *         "message": "Missing required param: purpose.",
+                 *         "param": "purpose"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description No valid API key was provided. */
+        Unauthorized: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "type": "invalid_request_error",
+                 *         "code": "api_key_invalid",
+                 *         "message": "Invalid API Key provided.",
+                 *         "param": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The API key does not have the permissions to perform the request. */
+        PermissionDenied: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "type": "invalid_request_error",
+                 *         "code": "permission_denied",
+                 *         "message": "The provided key does not have the permissions to perform this request.",
+                 *         "param": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The file does not exist. */
+        NotFound: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "type": "invalid_request_error",
+                 *         "code": "resource_missing",
+                 *         "message": "No such file: 'file_xxxxxxxxxxxxxx'",
+                 *         "param": "id"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Too many requests hit the API too quickly. */
+        RateLimited: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "type": "invalid_request_error",
+                 *         "code": "rate_limit",
+                 *         "message": "Too many requests hit the API too quickly.",
+                 *         "param": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Something went wrong on Wooshpay's end. */
+        ServerError: {
+            headers: {
+                "Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "type": "api_error",
+                 *         "code": null,
+                 *         "message": "An unknown error occurred.",
+                 *         "param": null
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: {
@@ -92,6 +254,56 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "files.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "file": "(binary contents of evidence.png)",
+                 *       "purpose": "dispute_evidence"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["FileCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The file object that was created. */
+            200: {
+                headers: {
+                    "Request-Id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "file_1M5STK2EY01RxH3nPvxSLxzH",
+                     *       "object": "file",
+                     *       "created": 1668769862,
+                     *       "expires_at": 1692097862,
+                     *       "filename": "evidence.png",
+                     *       "purpose": "dispute_evidence",
+                     *       "size": 9863,
+                     *       "title": null,
+                     *       "type": "png",
+                     *       "url": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["File"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PermissionDenied"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+        };
+    };
     "files.retrieve": {
         parameters: {
             query?: never;
@@ -131,66 +343,12 @@ export interface operations {
                     "application/json": components["schemas"]["File"];
                 };
             };
-            /** @description No valid API key was provided. */
-            401: {
-                headers: {
-                    "Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "api_key_invalid",
-                     *         "message": "Invalid API Key provided.",
-                     *         "param": null
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The file does not exist. */
-            404: {
-                headers: {
-                    "Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "resource_missing",
-                     *         "message": "No such file: 'file_xxxxxxxxxxxxxx'",
-                     *         "param": "id"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests hit the API too quickly. */
-            429: {
-                headers: {
-                    "Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limit",
-                     *         "message": "Too many requests hit the API too quickly.",
-                     *         "param": null
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PermissionDenied"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
         };
     };
 }
