@@ -192,9 +192,19 @@ say(
   ),
 );
 say();
+const [floorUpload, ourUpload] = uploadRows;
+const UPLOAD_TARGET = 2 * UPLOAD_CHUNK;
+const uploadExcess = ourUpload.growth - floorUpload.growth;
 say(
-  "The floor pipes the same generated stream into a bare `http.request`: what both show is mostly garbage " +
-    "(a fresh buffer per chunk) awaiting GC, not buffering — a buffered upload would grow by the whole 100 MB.",
+  "Every chunk is a view of one buffer, so the source allocates nothing. The floor pipes the same stream into a " +
+    "bare `http.request`: its growth is what Node itself (socket, HTTP parser, heap) costs for any upload. A " +
+    "buffered upload would grow by the whole 100 MB.",
+);
+say();
+say(
+  `- growth beyond the floor ≤ 2 × the chunk (${kb(UPLOAD_TARGET)}): ${uploadExcess <= UPLOAD_TARGET ? "**met**" : "**not met**"} — ` +
+    `${mb(ourUpload.growth)} vs ${mb(floorUpload.growth)} (${uploadExcess <= 0 ? "no more than the floor" : `+${kb(uploadExcess)}`}); ` +
+    `absolute growth ≤ ${kb(UPLOAD_TARGET)} is below what the floor itself needs, so it is not a reachable reading of RSS.`,
 );
 // ---- end of upload memory --------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-// Memory of a streamed upload: peak RSS growth while 100 MB, generated in 64 KiB chunks (each a
-// fresh buffer, never the whole), go through a multipart operation of the built @org/client-core
+// Memory of a streamed upload: peak RSS growth while 100 MB, sent in 64 KiB chunks (views of one
+// buffer, never the whole), go through a multipart operation of the built @org/client-core
 // on its Node default transport, to a loopback server (a child process) that discards the body.
 // Side by side with the floor: the same bytes piped into a bare `http.request` (chunked) to the
 // same server. Each measurement runs in a fresh process: warm-up upload, GC, RSS before, then RSS
@@ -14,12 +14,15 @@ const self = fileURLToPath(import.meta.url);
 export const UPLOAD_BYTES = 100 * 1024 * 1024;
 export const UPLOAD_CHUNK = 64 * 1024;
 
-/** `total` bytes in fresh `chunk`-sized buffers, made on demand (backpressure decides when). */
+/**
+ * `total` bytes as `chunk`-sized pieces, on demand (backpressure decides when). Every piece is a
+ * view of one buffer filled once, so the source itself allocates nothing: what RSS grows by is
+ * what the sender keeps (a buffered upload would grow by the whole 100 MB).
+ */
 async function* generate(total, chunk) {
+  const buffer = Buffer.alloc(chunk, 0x61);
   for (let sent = 0; sent < total; sent += chunk) {
-    const buffer = Buffer.allocUnsafe(Math.min(chunk, total - sent));
-    buffer.fill(sent & 0xff);
-    yield buffer;
+    yield Math.min(chunk, total - sent) === chunk ? buffer : buffer.subarray(0, total - sent);
   }
 }
 

@@ -47,9 +47,15 @@ export function consumerSource(clients) {
       `  results.push(\`${c.name}@\${v${i}}\`);`,
     );
     for (const op of c.operations) {
+      // a multipart file field gets a real file, as a user would pass
+      const files = (op.fileFields ?? []).map(
+        (field) =>
+          `, ${JSON.stringify(field)}: new File(["pack-smoke upload\\n"], "${field}.txt", { type: "text/plain" })`,
+      );
+      const params = files.length ? `{ ...${JSON.stringify(op.params)}${files.join("")} }` : JSON.stringify(op.params);
       lines.push(
         "  try {",
-        `    const result = await client${i}.${op.id}(${JSON.stringify(op.params)});`,
+        `    const result = await client${i}.${op.id}(${params});`,
         `    results.push(\`${op.id} -> \${JSON.stringify(result).slice(0, 60)}\`);`,
         "  } catch (error) {",
         `    if (error instanceof ApiError) throw new Error(\`${op.id} failed: \${error.status} \${error.message}\`);`,
@@ -115,7 +121,11 @@ async function main() {
     // (b) type-check a consumer under bundler and node16 (ESM + CJS), emitting the node16 build
     const clients = generated.map((g) => {
       const spec = loadSpec(g.spec);
-      const operations = listOperations(spec).map((op) => ({ id: op.id, params: exampleParams(spec, op) }));
+      const operations = listOperations(spec).map((op) => ({
+        id: op.id,
+        params: exampleParams(spec, op),
+        fileFields: op.fileFields,
+      }));
       return { name: g.name, create: g.client.create, mockOptions: g.client.mockOptions, operations };
     });
     const source = consumerSource(clients);
