@@ -70,7 +70,7 @@ function packageJson(values, title) {
       "@org/client-core": "workspace:^",
       "openapi-fetch": core.dependencies["openapi-fetch"],
     },
-    publishConfig: { access: "public", provenance: true },
+    publishConfig: { access: "public" },
     repository: { ...core.repository, directory: `packages/${values.__NAME__}-files` },
     devDependencies: { "@types/node": rootPkg.devDependencies["@types/node"] },
   };

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { exampleParams, generatedPackages, listOperations, loadSpec } from "@org/codegen";
 import ts from "typescript";
+import { CONSUMER_CONFIGS, writeConsumerProject } from "../lib/consumer-project.mjs";
 import { assertBuilt, pack, publishedPackages } from "../lib/pack.mjs";
 import { startPrism } from "../lib/prism.mjs";
 
@@ -68,16 +69,6 @@ export function consumerSource(clients) {
   return lines.join("\n");
 }
 
-const tsconfig = (compilerOptions, include) =>
-  JSON.stringify(
-    {
-      compilerOptions: { strict: true, target: "es2022", lib: ["es2022", "dom"], types: [], ...compilerOptions },
-      include,
-    },
-    null,
-    2,
-  );
-
 async function main() {
   const packages = publishedPackages(root);
   assertBuilt(packages);
@@ -129,18 +120,9 @@ async function main() {
       return { name: g.name, create: g.client.create, mockOptions: g.client.mockOptions, operations };
     });
     const source = consumerSource(clients);
-    writeFileSync(join(app, "src", "consumer.ts"), source);
-    writeFileSync(join(app, "src", "consumer.cts"), source);
-    writeFileSync(
-      join(app, "tsconfig.bundler.json"),
-      tsconfig({ module: "esnext", moduleResolution: "bundler", noEmit: true }, ["src/consumer.ts"]),
-    );
-    writeFileSync(
-      join(app, "tsconfig.node16.json"),
-      tsconfig({ module: "node16", moduleResolution: "node16", outDir: "out" }, ["src"]),
-    );
+    writeConsumerProject(app, source);
     await Promise.all(
-      ["tsconfig.bundler.json", "tsconfig.node16.json"].map((config) =>
+      CONSUMER_CONFIGS.map((config) =>
         promisify(execFile)(process.execPath, [tsc, "-p", config], { cwd: app }).catch((error) => {
           throw new Error(`tsc -p ${config} failed:\n${error.stdout}${error.stderr}`);
         }),

@@ -5,7 +5,12 @@
 // lowered to TARGET once the runtime is trimmed. It was 7.75 KB until the runtime hardening of
 // issue 12 (the engine now builds requests itself, bounds the credentials hook by the deadline,
 // scrubs whole cause chains, and the fetch transport enforces deadlines and maps every failure):
-// that cost about 2.5 KB gzip per client, measured 9.9–10.8 KB; the line sits just above. The Node bundle is printed for information; it
+// that cost about 2.5 KB gzip per client, measured 9.9–10.8 KB. Issue 13 (uploads, binary bodies,
+// auto-pagination, spec constraints checked before sending) added about 5.3 KB gzip more, measured
+// 15.5–16.4 KB: by minified bytes pagination 4.8 KB, constraints 4.5 KB, multipart + toFile 6.2 KB.
+// Every client carries them because the engine builds `page` and the multipart encoder whatever the
+// spec needs; moving both behind generated imports would spare the clients without such operations
+// (Cognite today, about 3.5 KB). The line sits just above the measured sizes. The Node bundle is printed for information; it
 // must contain the Node transport, and the browser bundle must not.
 // SIZE_BUDGET_BYTES overrides the budget (to see the check fail). Needs `pnpm build` first.
 import { existsSync } from "node:fs";
@@ -15,7 +20,7 @@ import { bundleSize, retrievePrograms } from "../lib/bundle-size.mjs";
 
 const TARGET = 6 * 1024;
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by this check only, never by a turbo task
-const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 10.75 * 1024);
+const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 16.75 * 1024);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const NODE_TRANSPORT = /keepAlive/; // the Node transport's agents; only in the node build
 
