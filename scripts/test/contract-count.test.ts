@@ -25,7 +25,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
  * regression anchor: update it when a spec gains or loses an operation or a response on purpose.
  */
 const KNOWN: Record<string, { operations: number; pairs: number }> = {
-  "specs/cognite/openapi.yaml": { operations: 2, pairs: 10 },
+  "specs/cognite/openapi.yaml": { operations: 15, pairs: 75 },
   "specs/coze/openapi.yaml": { operations: 4, pairs: 23 },
   "specs/wooshpay/openapi.yaml": { operations: 2, pairs: 13 },
 };

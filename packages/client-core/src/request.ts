@@ -139,7 +139,10 @@ function checkQueryValue(value: unknown, what: string): void {
  * {@link InvalidParamsError} on bad input.
  */
 export function prepareRequest(baseUrl: string, operation: OperationMeta, params: object | undefined): PreparedRequest {
-  const { path, query, headers, body } = splitParams(operation, params);
+  const split = splitParams(operation, params);
+  const { path, query, body } = split;
+  // a binary response is whatever media type the server has (the client-wide default asks for JSON)
+  const headers = operation.binaryResponse ? { accept: "*/*", ...split.headers } : split.headers;
   const search = query ? serializeQuery(query) : "";
   const url = `${baseUrl}${path}${search ? `?${search}` : ""}`;
   if (body !== undefined && operation.bodyKind === "multipart") {

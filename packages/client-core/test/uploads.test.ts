@@ -400,12 +400,16 @@ describe("stopping an upload", () => {
 describe("binary responses", () => {
   test("resolve to a Blob with the bytes and the type; withResponse() still works", async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255, 254]);
-    const { url } = await server((_req, res) => {
+    const accepts: (string | undefined)[] = [];
+    const { url } = await server((req, res) => {
+      accepts.push(req.headers.accept);
       res.writeHead(200, { "content-type": "image/png", "content-length": png.length, "x-request-id": "req_1" });
       res.end(png);
     });
     const client = testClient(url);
     const blob = await client.call<Blob>(download, { id: "f1" });
+    // the client-wide JSON Accept would make a negotiating server refuse the image
+    expect(accepts).toEqual(["*/*"]);
     expect(blob).toBeInstanceOf(Blob);
     expect(blob.type).toBe("image/png");
     expect(Buffer.from(await blob.arrayBuffer()).equals(png)).toBe(true);

@@ -84,3 +84,17 @@ export function exampleParams(spec: OpenApiDocument, op: SpecOperation): Record<
 export function responseExample(spec: OpenApiDocument, response: Response | undefined): unknown {
   return mediaExample(spec, response?.content?.["application/json"]);
 }
+
+/**
+ * The media type and example of a response that declares no JSON content but another one (a
+ * binary body such as `image/jpeg`); `undefined` for a JSON or empty response.
+ */
+export function binaryResponseExample(
+  spec: OpenApiDocument,
+  response: Response | undefined,
+): { type: string; example: unknown } | undefined {
+  const content = response?.content ?? {};
+  if (content["application/json"] !== undefined) return undefined;
+  const type = Object.keys(content)[0];
+  return type === undefined ? undefined : { type, example: mediaExample(spec, content[type]) };
+}

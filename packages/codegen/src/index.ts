@@ -14,7 +14,7 @@ export {
   type ResultPathOf,
   typeNames,
 } from "./emit.js";
-export { exampleParams, responseExample, sampleFromSchema } from "./examples.js";
+export { binaryResponseExample, exampleParams, responseExample, sampleFromSchema } from "./examples.js";
 export {
   type ClientContract,
   type GeneratedPackage,

@@ -12,7 +12,7 @@ import { retrieveInChunks } from "./batch.js";
 import { mapCogniteError } from "./errors.js";
 import { createResources, operationMeta, type Resources } from "./generated/operations.js";
 import type { components, paths } from "./generated/schema.js";
-import { checkId, checkIdentifier, type FileIdentifier } from "./validate.js";
+import { checkIdentifier, type FileIdentifier } from "./validate.js";
 import { VERSION } from "./version.js";
 
 type FileMetadata = components["schemas"]["FileMetadata"];
@@ -114,14 +114,18 @@ export function createCogniteClient(options: CogniteClientOptions): CogniteClien
     ...generated,
     files: {
       ...generated.files,
-      retrieve(params, requestOptions) {
+      // files.retrieve is the generated method: the runtime checks the id against its generated constraint
+      completeMultipartUpload(params, requestOptions) {
         try {
-          checkId((params as { id?: unknown } | undefined)?.id, "files.retrieve");
+          // the spec's oneOf (id | externalId | instanceId) with uploadId is one object of four optional
+          // properties to the generator: exactly one identifier is checked here
+          const { id, externalId, instanceId } = (params ?? {}) as Record<string, unknown>;
+          checkIdentifier({ id, externalId, instanceId }, "files.completeMultipartUpload");
         } catch (error) {
           // reported through the promise, like every other failure of the call
-          return apiPromise<FileMetadata>(Promise.reject(error));
+          return apiPromise<Awaited<ReturnType<Resources["files"]["completeMultipartUpload"]>>>(Promise.reject(error));
         }
-        return generated.files.retrieve(params, requestOptions);
+        return generated.files.completeMultipartUpload(params, requestOptions);
       },
       async retrieveMultiple(params, requestOptions = {}) {
         if (!Array.isArray(params?.items)) {

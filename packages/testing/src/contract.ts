@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
+  binaryResponseExample,
   type ClientContract,
   exampleParams,
   type GeneratedPackage,
@@ -36,6 +37,8 @@ export interface ContractCase {
   params: Record<string, unknown>;
   /** The response's JSON example, if it declares one. */
   example: unknown;
+  /** For a binary response (no JSON content): its media type and example (the body Prism sends). */
+  binary?: { type: string; example: unknown } | undefined;
 }
 
 /** A negative contract test: an operation that requires credentials, called without them. */
@@ -89,6 +92,7 @@ export function contractCases(specFile: string, pkg: GeneratedPackage): Contract
         kind: code >= 200 && code < 300 ? "success" : "error",
         params,
         example: responseExample(spec, response),
+        binary: binaryResponseExample(spec, response as Parameters<typeof binaryResponseExample>[1]),
       } satisfies ContractCase;
     });
   });
@@ -275,6 +279,15 @@ export async function runContractCase(c: ContractCase, baseUrl: string): Promise
         expect(exchange.status).toBe(c.status);
       }
       await call;
+    }
+    if (c.binary) {
+      // a binary response resolves to a Blob of the declared type holding the example's bytes
+      expect(data, `${c.route} → ${c.status}: a binary response resolves to a Blob`).toBeInstanceOf(Blob);
+      const blob = data as Blob;
+      expect(blob.type).toBe(c.binary.type);
+      if (typeof c.binary.example === "string") expect(await blob.text()).toBe(c.binary.example);
+      else expect(blob.size).toBeGreaterThan(0);
+      return;
     }
     // a paginated method resolves to its first page: the page's result is what the example shows
     if (isPage(data)) data = data.result;

@@ -5,13 +5,43 @@ import type {
   APIPromise,
   OperationCaller,
   OperationMeta,
+  PageCaller,
+  PagePromise,
   RequestOptions,
 } from "@org/client-core";
 import type {
+  FilesAggregateParams,
+  FilesAggregateResult,
+  FilesCompleteMultipartUploadParams,
+  FilesCompleteMultipartUploadResult,
+  FilesCreateParams,
+  FilesCreateResult,
+  FilesDeleteParams,
+  FilesDeleteResult,
+  FilesDownloadLinkParams,
+  FilesDownloadLinkResult,
+  FilesFilterItem,
+  FilesFilterParams,
+  FilesFilterResult,
+  FilesIconParams,
+  FilesIconResult,
+  FilesInitMultipartUploadParams,
+  FilesInitMultipartUploadResult,
+  FilesListItem,
+  FilesListParams,
+  FilesListResult,
+  FilesMultiUploadLinkParams,
+  FilesMultiUploadLinkResult,
   FilesRetrieveMultipleParams,
   FilesRetrieveMultipleResult,
   FilesRetrieveParams,
   FilesRetrieveResult,
+  FilesSearchParams,
+  FilesSearchResult,
+  FilesUpdateParams,
+  FilesUpdateResult,
+  FilesUploadLinkParams,
+  FilesUploadLinkResult,
 } from "./types.js";
 
 /** Static metadata of every operation in the spec, keyed by operationId. */
@@ -45,6 +75,258 @@ export const operationMeta = {
       "ignoreUnknownIds": { "type": "boolean" },
     },
   },
+  "files.list": {
+    "id": "files.list",
+    "method": "GET",
+    "path": "/files",
+    "pathParams": [],
+    "queryParams": ["limit", "cursor", "name", "mimeType", "source", "assetIds", "assetExternalIds", "dataSetIds", "rootAssetIds", "assetSubtreeIds", "assetSubtreeExternalIds", "minCreatedTime", "maxCreatedTime", "minLastUpdatedTime", "maxLastUpdatedTime", "minUploadedTime", "maxUploadedTime", "minSourceCreatedTime", "maxSourceCreatedTime", "minSourceModifiedTime", "maxSourceModifiedTime", "externalIdPrefix", "uploaded", "partition"],
+    "required": [],
+    "body": false,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "limit": { "type": "integer", "minimum": 1, "maximum": 1000 },
+      "cursor": { "type": "string" },
+      "name": { "type": "string", "maxLength": 256 },
+      "mimeType": { "type": "string", "maxLength": 256 },
+      "source": { "type": "string", "maxLength": 128 },
+      "assetIds": { "type": "array", "minItems": 1, "maxItems": 100, "uniqueItems": true, "items": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 } },
+      "assetExternalIds": { "type": "string" },
+      "dataSetIds": { "type": "string" },
+      "rootAssetIds": { "type": "string" },
+      "assetSubtreeIds": { "type": "string" },
+      "assetSubtreeExternalIds": { "type": "string" },
+      "minCreatedTime": { "type": "integer", "minimum": 0 },
+      "maxCreatedTime": { "type": "integer", "minimum": 0 },
+      "minLastUpdatedTime": { "type": "integer", "minimum": 0 },
+      "maxLastUpdatedTime": { "type": "integer", "minimum": 0 },
+      "minUploadedTime": { "type": "integer", "minimum": 0 },
+      "maxUploadedTime": { "type": "integer", "minimum": 0 },
+      "minSourceCreatedTime": { "type": "integer", "minimum": 0 },
+      "maxSourceCreatedTime": { "type": "integer", "minimum": 0 },
+      "minSourceModifiedTime": { "type": "integer", "minimum": 0 },
+      "maxSourceModifiedTime": { "type": "integer", "minimum": 0 },
+      "externalIdPrefix": { "type": "string", "maxLength": 255 },
+      "uploaded": { "type": "boolean" },
+      "partition": { "type": "string" },
+    },
+    "pagination": { "style": "cursor", "itemsPath": "items", "cursorParam": "cursor", "nextCursorPath": "nextCursor" },
+  },
+  "files.create": {
+    "id": "files.create",
+    "method": "POST",
+    "path": "/files",
+    "pathParams": [],
+    "queryParams": ["overwrite"],
+    "headerParams": ["Origin"],
+    "required": ["name"],
+    "body": true,
+    "idempotent": false,
+    "responseBody": true,
+    "constraints": {
+      "Origin": { "type": "string" },
+      "overwrite": { "type": "boolean" },
+      "externalId": { "type": "string", "minLength": 1, "maxLength": 255 },
+      "name": { "type": "string", "maxLength": 256 },
+      "directory": { "type": "string", "maxLength": 512 },
+      "source": { "type": "string", "maxLength": 128 },
+      "mimeType": { "type": "string", "maxLength": 256 },
+      "metadata": { "type": "object" },
+      "assetIds": { "type": "array", "minItems": 1, "maxItems": 1000, "items": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 } },
+      "dataSetId": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 },
+      "sourceCreatedTime": { "type": "integer", "minimum": 0 },
+      "sourceModifiedTime": { "type": "integer", "minimum": 0 },
+      "securityCategories": { "type": "array", "minItems": 0, "maxItems": 100, "items": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 } },
+      "labels": { "type": "array", "minItems": 0, "maxItems": 10, "uniqueItems": true, "items": { "type": "object" } },
+      "geoLocation": { "type": "object" },
+    },
+  },
+  "files.filter": {
+    "id": "files.filter",
+    "method": "POST",
+    "path": "/files/list",
+    "pathParams": [],
+    "queryParams": [],
+    "required": [],
+    "body": true,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "filter": { "type": "object" },
+      "partition": { "type": "string" },
+      "limit": { "type": "integer", "minimum": 1, "maximum": 1000 },
+      "cursor": { "type": "string" },
+    },
+    "pagination": { "style": "cursor", "itemsPath": "items", "cursorParam": "cursor", "nextCursorPath": "nextCursor" },
+  },
+  "files.search": {
+    "id": "files.search",
+    "method": "POST",
+    "path": "/files/search",
+    "pathParams": [],
+    "queryParams": [],
+    "required": [],
+    "body": true,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "filter": { "type": "object" },
+      "search": { "type": "object" },
+    },
+  },
+  "files.aggregate": {
+    "id": "files.aggregate",
+    "method": "POST",
+    "path": "/files/aggregate",
+    "pathParams": [],
+    "queryParams": [],
+    "required": [],
+    "body": true,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "filter": { "type": "object" },
+    },
+  },
+  "files.update": {
+    "id": "files.update",
+    "method": "POST",
+    "path": "/files/update",
+    "pathParams": [],
+    "queryParams": [],
+    "required": ["items"],
+    "body": true,
+    "idempotent": false,
+    "responseBody": true,
+    "constraints": {
+      "items": { "type": "array", "minItems": 1, "maxItems": 1000 },
+    },
+  },
+  "files.delete": {
+    "id": "files.delete",
+    "method": "POST",
+    "path": "/files/delete",
+    "pathParams": [],
+    "queryParams": [],
+    "required": ["items"],
+    "body": true,
+    "idempotent": false,
+    "responseBody": true,
+    "constraints": {
+      "items": { "type": "array", "minItems": 1, "maxItems": 1000 },
+      "ignoreUnknownIds": { "type": "boolean" },
+    },
+  },
+  "files.downloadLink": {
+    "id": "files.downloadLink",
+    "method": "POST",
+    "path": "/files/downloadlink",
+    "pathParams": [],
+    "queryParams": ["extendedExpiration"],
+    "required": ["items"],
+    "body": true,
+    "idempotent": true,
+    "responseBody": true,
+    "constraints": {
+      "extendedExpiration": { "type": "boolean" },
+      "items": { "type": "array", "minItems": 1, "maxItems": 100 },
+    },
+  },
+  "files.uploadLink": {
+    "id": "files.uploadLink",
+    "method": "POST",
+    "path": "/files/uploadlink",
+    "pathParams": [],
+    "queryParams": [],
+    "headerParams": ["Origin"],
+    "required": ["items"],
+    "body": true,
+    "idempotent": false,
+    "responseBody": true,
+    "constraints": {
+      "Origin": { "type": "string" },
+      "items": { "type": "array", "minItems": 1, "maxItems": 1 },
+    },
+  },
+  "files.initMultipartUpload": {
+    "id": "files.initMultipartUpload",
+    "method": "POST",
+    "path": "/files/initmultipartupload",
+    "pathParams": [],
+    "queryParams": ["overwrite", "parts"],
+    "required": ["parts", "name"],
+    "body": true,
+    "idempotent": false,
+    "responseBody": true,
+    "constraints": {
+      "overwrite": { "type": "boolean" },
+      "parts": { "type": "integer", "minimum": 1, "maximum": 250 },
+      "externalId": { "type": "string", "minLength": 1, "maxLength": 255 },
+      "name": { "type": "string", "maxLength": 256 },
+      "directory": { "type": "string", "maxLength": 512 },
+      "source": { "type": "string", "maxLength": 128 },
+      "mimeType": { "type": "string", "maxLength": 256 },
+      "metadata": { "type": "object" },
+      "assetIds": { "type": "array", "minItems": 1, "maxItems": 1000, "items": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 } },
+      "dataSetId": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 },
+      "sourceCreatedTime": { "type": "integer", "minimum": 0 },
+      "sourceModifiedTime": { "type": "integer", "minimum": 0 },
+      "securityCategories": { "type": "array", "minItems": 0, "maxItems": 100, "items": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 } },
+      "labels": { "type": "array", "minItems": 0, "maxItems": 10, "uniqueItems": true, "items": { "type": "object" } },
+      "geoLocation": { "type": "object" },
+    },
+  },
+  "files.multiUploadLink": {
+    "id": "files.multiUploadLink",
+    "method": "POST",
+    "path": "/files/multiuploadlink",
+    "pathParams": [],
+    "queryParams": ["parts"],
+    "required": ["parts", "items"],
+    "body": true,
+    "idempotent": false,
+    "responseBody": true,
+    "constraints": {
+      "parts": { "type": "integer", "minimum": 1, "maximum": 250 },
+      "items": { "type": "array", "minItems": 1, "maxItems": 1 },
+    },
+  },
+  "files.completeMultipartUpload": {
+    "id": "files.completeMultipartUpload",
+    "method": "POST",
+    "path": "/files/completemultipartupload",
+    "pathParams": [],
+    "queryParams": [],
+    "required": ["uploadId"],
+    "body": true,
+    "idempotent": false,
+    "responseBody": true,
+    "constraints": {
+      "id": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 },
+      "externalId": { "type": "string", "minLength": 1, "maxLength": 255 },
+      "instanceId": { "type": "object" },
+      "uploadId": { "type": "string" },
+    },
+  },
+  "files.icon": {
+    "id": "files.icon",
+    "method": "GET",
+    "path": "/files/icon",
+    "pathParams": [],
+    "queryParams": ["id", "externalId", "space", "instanceExternalId"],
+    "required": [],
+    "body": false,
+    "idempotent": true,
+    "responseBody": false,
+    "binaryResponse": true,
+    "constraints": {
+      "id": { "type": "integer", "minimum": 1, "maximum": 9007199254740991 },
+      "externalId": { "type": "string", "minLength": 1, "maxLength": 255 },
+      "space": { "type": "string", "minLength": 1, "maxLength": 43, "pattern": "^[a-zA-Z][a-zA-Z0-9_-]{0,41}[a-zA-Z0-9]?$" },
+      "instanceExternalId": { "type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[a-zA-Z]([a-zA-Z0-9_]{0,253}[a-zA-Z0-9])?$" },
+    },
+  },
 } as const satisfies Record<string, OperationMeta>;
 
 /** The resource methods, one per operation. */
@@ -69,6 +351,175 @@ export interface Resources {
      * `POST /files/byids`
      */
     retrieveMultiple(params: FilesRetrieveMultipleParams, options?: RequestOptions): APIPromise<FilesRetrieveMultipleResult>;
+    /**
+     * List files
+     *
+     * Returns the metadata of the files in the project, optionally filtered by the query parameters (a file
+     * must match all of them), one page at a time: pass a response's `nextCursor` as `cursor` to get the next page.
+     * Required capabilities: `filesAcl:READ`.
+     * Intended for data analytics and exploration, not for high-throughput data retrieval; subject to the request
+     * rate and concurrency throttling policy.
+     *
+     * `GET /files`
+     *
+     * Paginated: resolves to the first page; `for await (const item of …)` iterates every item of every page.
+     */
+    list(params?: FilesListParams, options?: RequestOptions): PagePromise<FilesListItem, FilesListResult>;
+    /**
+     * Create a file's metadata and get its upload URL
+     *
+     * Creates the metadata of a file and returns it with an `uploadUrl`. To upload the file, send an HTTP PUT
+     * request to the `uploadUrl`, with the relevant `Content-Type` and `Content-Length` headers.
+     * If the `uploadUrl` contains `/v1/files/gcs_proxy/`, a Google Cloud Storage resumable upload can be made
+     * (https://cloud.google.com/storage/docs/json_api/v1/how-tos/resumable-upload).
+     * The `uploadUrl` expires after one week; a file whose content is not uploaded within one week is deleted.
+     * The single-part `uploadUrl` takes files up to 5000 MB (5,000,000,000 bytes); for larger files use the
+     * multipart upload (`files.initMultipartUpload`, up to 1000 GiB).
+     * Required capabilities: `filesAcl:WRITE`.
+     * Creates a file: not retried.
+     *
+     * `POST /files` (not retried)
+     */
+    create(params: FilesCreateParams, options?: RequestOptions): APIPromise<FilesCreateResult>;
+    /**
+     * Filter files
+     *
+     * Returns the metadata of the files that match the filter, one page at a time: pass a response's
+     * `nextCursor` as `cursor` in the next request's body to get the next page.
+     * Required capabilities: `filesAcl:READ`.
+     * Intended for data analytics and exploration, not for high-throughput data retrieval.
+     * This is a read: repeating it has no effect, so it is safe to retry.
+     *
+     * `POST /files/list`
+     *
+     * Paginated: resolves to the first page; `for await (const item of …)` iterates every item of every page.
+     */
+    filter(params?: FilesFilterParams, options?: RequestOptions): PagePromise<FilesFilterItem, FilesFilterResult>;
+    /**
+     * Search files
+     *
+     * Searches files by relevance; a strict match filter, as in `files.filter`, can narrow the results searched.
+     * Returns the first 1000 results by relevance; no pagination.
+     * Required capabilities: `filesAcl:READ`.
+     * Intended for data analytics and exploration, not for high-throughput data retrieval.
+     * This is a read: repeating it has no effect, so it is safe to retry.
+     *
+     * `POST /files/search`
+     */
+    search(params?: FilesSearchParams, options?: RequestOptions): APIPromise<FilesSearchResult>;
+    /**
+     * Aggregate files
+     *
+     * Counts the files that match an optional filter. Returns the aggregate `count`.
+     * Required capabilities: `filesAcl:READ`.
+     * Intended for data analytics and exploration, not for high-throughput data retrieval.
+     * This is a read: repeating it has no effect, so it is safe to retry.
+     *
+     * `POST /files/aggregate`
+     */
+    aggregate(params?: FilesAggregateParams, options?: RequestOptions): APIPromise<FilesAggregateResult>;
+    /**
+     * Update files
+     *
+     * Updates the fields of up to 1000 files, each named by its internal ID, external ID or instance ID.
+     * Primitive fields: `{set: value}` to change, `{setNull: true}` to clear. Array fields (`assetIds`,
+     * `securityCategories`, `labels`): either `set`, or `add` and/or `remove`. `metadata`: `set`, or `add` and/or
+     * `remove` (keys). A file named by `instanceId` takes only the fields of a data-modeling file
+     * (`externalId`, `metadata`, `assetIds`, `dataSetId`, `labels`, `geoLocation`).
+     * To replace a file's content, create it again with `overwrite=true` (`files.create`).
+     * Required capabilities: `filesAcl:WRITE`.
+     * Not retried.
+     *
+     * `POST /files/update` (not retried)
+     */
+    update(params: FilesUpdateParams, options?: RequestOptions): APIPromise<FilesUpdateResult>;
+    /**
+     * Delete files
+     *
+     * Deletes up to 1000 files, each named by its internal ID or external ID.
+     * Required capabilities: `filesAcl:WRITE`.
+     * Not retried: a repeated delete of a file already deleted fails (unless `ignoreUnknownIds`).
+     *
+     * `POST /files/delete` (not retried)
+     */
+    delete(params: FilesDeleteParams, options?: RequestOptions): APIPromise<FilesDeleteResult>;
+    /**
+     * Get download URLs of files
+     *
+     * Returns a download URL for each of up to 100 files, each named by its internal ID, external ID or instance ID.
+     * A GET request to a URL returns the file's content. The URLs expire after 30 seconds, or after 1 hour with
+     * `extendedExpiration=true`.
+     * Required capabilities: `filesAcl:READ`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:READ`.
+     * This is a read: repeating it has no effect, so it is safe to retry.
+     *
+     * `POST /files/downloadlink`
+     */
+    downloadLink(params: FilesDownloadLinkParams, options?: RequestOptions): APIPromise<FilesDownloadLinkResult>;
+    /**
+     * Get an upload URL for an existing file
+     *
+     * Returns an `uploadUrl` for a file that already exists, named by its external ID or instance ID. To upload the
+     * file, send an HTTP PUT request to the `uploadUrl`, with the relevant `Content-Type` and `Content-Length` headers.
+     * If the `uploadUrl` contains `/v1/files/gcs_proxy/`, a Google Cloud Storage resumable upload can be made.
+     * The `uploadUrl` expires after one week. Single-part uploads take files up to 5000 MB (5,000,000,000 bytes);
+     * for larger files use `files.multiUploadLink`.
+     * Required capabilities: `filesAcl:WRITE`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:WRITE`.
+     * Not retried.
+     *
+     * `POST /files/uploadlink` (not retried)
+     */
+    uploadLink(params: FilesUploadLinkParams, options?: RequestOptions): APIPromise<FilesUploadLinkResult>;
+    /**
+     * Create a file's metadata and start a multipart upload
+     *
+     * Creates the metadata of a file and starts a multipart upload of its content: returns the file with an
+     * `uploadId` and `parts` upload URLs. PUT each part of the content, in order, to its URL (parts may be sent in
+     * parallel, e.g. 3 at a time; a failed part can be retried), then call `files.completeMultipartUpload` with the
+     * file's `id` or `externalId` and the `uploadId`. Each part must be larger than 5 MiB and smaller than 4000 MiB,
+     * except the last, which can be smaller than 5 MiB; at most 250 parts, so files up to 1000 GiB.
+     * The upload URLs expire after one week; a file not completed within one week is deleted.
+     * Required capabilities: `filesAcl:WRITE`.
+     * Creates a file: not retried.
+     *
+     * `POST /files/initmultipartupload` (not retried)
+     */
+    initMultipartUpload(params: FilesInitMultipartUploadParams, options?: RequestOptions): APIPromise<FilesInitMultipartUploadResult>;
+    /**
+     * Start a multipart upload of an existing file
+     *
+     * Starts a multipart upload of the content of a file that already exists, named by its external ID or instance
+     * ID: returns the file with an `uploadId` and `parts` upload URLs, used as for `files.initMultipartUpload`,
+     * then `files.completeMultipartUpload`. Parts: larger than 5 MiB and smaller than 4000 MiB except the last; at
+     * most 250. The upload URLs expire after one week.
+     * Required capabilities: `filesAcl:WRITE`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:WRITE`.
+     * Not retried.
+     *
+     * `POST /files/multiuploadlink` (not retried)
+     */
+    multiUploadLink(params: FilesMultiUploadLinkParams, options?: RequestOptions): APIPromise<FilesMultiUploadLinkResult>;
+    /**
+     * Complete a multipart upload
+     *
+     * Completes a multipart upload started with `files.initMultipartUpload` or `files.multiUploadLink`, once every
+     * part has been uploaded: assembles the parts into one file, whose `uploaded` flag is then eventually `true`.
+     * Names the file by exactly one of `id`, `externalId` or `instanceId`, with the `uploadId`.
+     * Required capabilities: `filesAcl:WRITE`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:WRITE`.
+     * Not retried.
+     *
+     * `POST /files/completemultipartupload` (not retried)
+     */
+    completeMultipartUpload(params: FilesCompleteMultipartUploadParams, options?: RequestOptions): APIPromise<FilesCompleteMultipartUploadResult>;
+    /**
+     * Get a file's icon
+     *
+     * Returns a thumbnail (JPEG) of an image file, named by `id`, `externalId`, or `space` and `instanceExternalId`
+     * (exactly one of these). JPEG and PNG files are supported; other image formats might work; a file that is not
+     * an image gets a 400.
+     * Required capabilities: `filesAcl:READ`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:READ`.
+     *
+     * `GET /files/icon`
+     */
+    icon(params?: FilesIconParams, options?: RequestOptions): APIPromise<FilesIconResult>;
   };
 }
 
@@ -76,14 +527,29 @@ export interface Resources {
 export interface ResourceCallers {
   /** Calls an operation (retries, timeouts, typed errors). */
   readonly call: OperationCaller;
+  /** Calls a paginated operation. */
+  readonly page: PageCaller;
 }
 
 /** Builds the resource methods on the core client's callers: `createResources(core)`. */
-export function createResources({ call }: ResourceCallers): Resources {
+export function createResources({ call, page }: ResourceCallers): Resources {
   return {
     files: {
       retrieve: (params, options) => call(operationMeta["files.retrieve"], params, options),
       retrieveMultiple: (params, options) => call(operationMeta["files.retrieveMultiple"], params, options),
+      list: (params, options) => page(operationMeta["files.list"], params, options),
+      create: (params, options) => call(operationMeta["files.create"], params, options),
+      filter: (params, options) => page(operationMeta["files.filter"], params, options),
+      search: (params, options) => call(operationMeta["files.search"], params, options),
+      aggregate: (params, options) => call(operationMeta["files.aggregate"], params, options),
+      update: (params, options) => call(operationMeta["files.update"], params, options),
+      delete: (params, options) => call(operationMeta["files.delete"], params, options),
+      downloadLink: (params, options) => call(operationMeta["files.downloadLink"], params, options),
+      uploadLink: (params, options) => call(operationMeta["files.uploadLink"], params, options),
+      initMultipartUpload: (params, options) => call(operationMeta["files.initMultipartUpload"], params, options),
+      multiUploadLink: (params, options) => call(operationMeta["files.multiUploadLink"], params, options),
+      completeMultipartUpload: (params, options) => call(operationMeta["files.completeMultipartUpload"], params, options),
+      icon: (params, options) => call(operationMeta["files.icon"], params, options),
     },
   };
 }

@@ -46,6 +46,311 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List files
+         * @description Returns the metadata of the files in the project, optionally filtered by the query parameters (a file
+         *     must match all of them), one page at a time: pass a response's `nextCursor` as `cursor` to get the next page.
+         *     Required capabilities: `filesAcl:READ`.
+         *     Intended for data analytics and exploration, not for high-throughput data retrieval; subject to the request
+         *     rate and concurrency throttling policy.
+         */
+        get: operations["files.list"];
+        put?: never;
+        /**
+         * Create a file's metadata and get its upload URL
+         * @description Creates the metadata of a file and returns it with an `uploadUrl`. To upload the file, send an HTTP PUT
+         *     request to the `uploadUrl`, with the relevant `Content-Type` and `Content-Length` headers.
+         *     If the `uploadUrl` contains `/v1/files/gcs_proxy/`, a Google Cloud Storage resumable upload can be made
+         *     (https://cloud.google.com/storage/docs/json_api/v1/how-tos/resumable-upload).
+         *     The `uploadUrl` expires after one week; a file whose content is not uploaded within one week is deleted.
+         *     The single-part `uploadUrl` takes files up to 5000 MB (5,000,000,000 bytes); for larger files use the
+         *     multipart upload (`files.initMultipartUpload`, up to 1000 GiB).
+         *     Required capabilities: `filesAcl:WRITE`.
+         *     Creates a file: not retried.
+         */
+        post: operations["files.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Filter files
+         * @description Returns the metadata of the files that match the filter, one page at a time: pass a response's
+         *     `nextCursor` as `cursor` in the next request's body to get the next page.
+         *     Required capabilities: `filesAcl:READ`.
+         *     Intended for data analytics and exploration, not for high-throughput data retrieval.
+         *     This is a read: repeating it has no effect, so it is safe to retry.
+         */
+        post: operations["files.filter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search files
+         * @description Searches files by relevance; a strict match filter, as in `files.filter`, can narrow the results searched.
+         *     Returns the first 1000 results by relevance; no pagination.
+         *     Required capabilities: `filesAcl:READ`.
+         *     Intended for data analytics and exploration, not for high-throughput data retrieval.
+         *     This is a read: repeating it has no effect, so it is safe to retry.
+         */
+        post: operations["files.search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Aggregate files
+         * @description Counts the files that match an optional filter. Returns the aggregate `count`.
+         *     Required capabilities: `filesAcl:READ`.
+         *     Intended for data analytics and exploration, not for high-throughput data retrieval.
+         *     This is a read: repeating it has no effect, so it is safe to retry.
+         */
+        post: operations["files.aggregate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update files
+         * @description Updates the fields of up to 1000 files, each named by its internal ID, external ID or instance ID.
+         *     Primitive fields: `{set: value}` to change, `{setNull: true}` to clear. Array fields (`assetIds`,
+         *     `securityCategories`, `labels`): either `set`, or `add` and/or `remove`. `metadata`: `set`, or `add` and/or
+         *     `remove` (keys). A file named by `instanceId` takes only the fields of a data-modeling file
+         *     (`externalId`, `metadata`, `assetIds`, `dataSetId`, `labels`, `geoLocation`).
+         *     To replace a file's content, create it again with `overwrite=true` (`files.create`).
+         *     Required capabilities: `filesAcl:WRITE`.
+         *     Not retried.
+         */
+        post: operations["files.update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete files
+         * @description Deletes up to 1000 files, each named by its internal ID or external ID.
+         *     Required capabilities: `filesAcl:WRITE`.
+         *     Not retried: a repeated delete of a file already deleted fails (unless `ignoreUnknownIds`).
+         */
+        post: operations["files.delete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/downloadlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get download URLs of files
+         * @description Returns a download URL for each of up to 100 files, each named by its internal ID, external ID or instance ID.
+         *     A GET request to a URL returns the file's content. The URLs expire after 30 seconds, or after 1 hour with
+         *     `extendedExpiration=true`.
+         *     Required capabilities: `filesAcl:READ`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:READ`.
+         *     This is a read: repeating it has no effect, so it is safe to retry.
+         */
+        post: operations["files.downloadLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/uploadlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an upload URL for an existing file
+         * @description Returns an `uploadUrl` for a file that already exists, named by its external ID or instance ID. To upload the
+         *     file, send an HTTP PUT request to the `uploadUrl`, with the relevant `Content-Type` and `Content-Length` headers.
+         *     If the `uploadUrl` contains `/v1/files/gcs_proxy/`, a Google Cloud Storage resumable upload can be made.
+         *     The `uploadUrl` expires after one week. Single-part uploads take files up to 5000 MB (5,000,000,000 bytes);
+         *     for larger files use `files.multiUploadLink`.
+         *     Required capabilities: `filesAcl:WRITE`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:WRITE`.
+         *     Not retried.
+         */
+        post: operations["files.uploadLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/initmultipartupload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a file's metadata and start a multipart upload
+         * @description Creates the metadata of a file and starts a multipart upload of its content: returns the file with an
+         *     `uploadId` and `parts` upload URLs. PUT each part of the content, in order, to its URL (parts may be sent in
+         *     parallel, e.g. 3 at a time; a failed part can be retried), then call `files.completeMultipartUpload` with the
+         *     file's `id` or `externalId` and the `uploadId`. Each part must be larger than 5 MiB and smaller than 4000 MiB,
+         *     except the last, which can be smaller than 5 MiB; at most 250 parts, so files up to 1000 GiB.
+         *     The upload URLs expire after one week; a file not completed within one week is deleted.
+         *     Required capabilities: `filesAcl:WRITE`.
+         *     Creates a file: not retried.
+         */
+        post: operations["files.initMultipartUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/multiuploadlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a multipart upload of an existing file
+         * @description Starts a multipart upload of the content of a file that already exists, named by its external ID or instance
+         *     ID: returns the file with an `uploadId` and `parts` upload URLs, used as for `files.initMultipartUpload`,
+         *     then `files.completeMultipartUpload`. Parts: larger than 5 MiB and smaller than 4000 MiB except the last; at
+         *     most 250. The upload URLs expire after one week.
+         *     Required capabilities: `filesAcl:WRITE`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:WRITE`.
+         *     Not retried.
+         */
+        post: operations["files.multiUploadLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/completemultipartupload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a multipart upload
+         * @description Completes a multipart upload started with `files.initMultipartUpload` or `files.multiUploadLink`, once every
+         *     part has been uploaded: assembles the parts into one file, whose `uploaded` flag is then eventually `true`.
+         *     Names the file by exactly one of `id`, `externalId` or `instanceId`, with the `uploadId`.
+         *     Required capabilities: `filesAcl:WRITE`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:WRITE`.
+         *     Not retried.
+         */
+        post: operations["files.completeMultipartUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/icon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a file's icon
+         * @description Returns a thumbnail (JPEG) of an image file, named by `id`, `externalId`, or `space` and `instanceExternalId`
+         *     (exactly one of these). JPEG and PNG files are supported; other image formats might work; a file that is not
+         *     an image gets a 400.
+         *     Required capabilities: `filesAcl:READ`, or `dataModelsAcl:READ` (scope spaceId `cdf_cdm`) and `dataModelInstancesAcl:READ`.
+         */
+        get: operations["files.icon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -62,22 +367,71 @@ export interface components {
          */
         CogniteExternalId: string;
         /**
+         * @description Filter by this (case-sensitive) prefix for the external ID.
+         * @example my.known.prefix
+         */
+        CogniteExternalIdPrefix: string;
+        /**
          * Format: int64
          * @description The number of milliseconds since 00:00:00 Thursday, 1 January 1970, Coordinated Universal Time (UTC), minus leap seconds.
          * @example 1730204346000
          */
         EpochTimestamp: number;
+        /** @description Range between two timestamps (inclusive). */
+        EpochTimestampRange: {
+            /**
+             * Format: int64
+             * @description Maximum timestamp (inclusive), in milliseconds since the epoch.
+             */
+            max?: number;
+            /**
+             * Format: int64
+             * @description Minimum timestamp (inclusive), in milliseconds since the epoch.
+             */
+            min?: number;
+        };
+        /**
+         * @description The space of a data-modeling instance.
+         * @example my_space
+         */
+        InstanceSpace: string;
+        /**
+         * @description The external ID of a data-modeling instance.
+         * @example pump_diagram
+         */
+        InstanceExternalId: string;
         /** @description The ID of a data-modeling instance (a CogniteFile node). */
         InstanceId: {
-            /** @description The space of the instance. */
-            space: string;
-            /** @description The external ID of the instance. */
-            externalId: string;
+            space: components["schemas"]["InstanceSpace"];
+            externalId: components["schemas"]["InstanceExternalId"];
         };
         /** @description A file, named by exactly one of its internal ID, external ID or instance ID. */
         FileIdentifier: {
             id: components["schemas"]["CogniteInternalId"];
         } | {
+            externalId: components["schemas"]["CogniteExternalId"];
+        } | {
+            instanceId: components["schemas"]["InstanceId"];
+        };
+        /**
+         * @description A file, named by one of its internal ID, external ID or instance ID (other properties allowed: it is also
+         *     a part of a response item).
+         */
+        FileIdEither: {
+            id: components["schemas"]["CogniteInternalId"];
+        } | {
+            externalId: components["schemas"]["CogniteExternalId"];
+        } | {
+            instanceId: components["schemas"]["InstanceId"];
+        };
+        /** @description A file to delete, named by exactly one of its internal ID or external ID. */
+        FileDeleteByIdEither: {
+            id: components["schemas"]["CogniteInternalId"];
+        } | {
+            externalId: components["schemas"]["CogniteExternalId"];
+        };
+        /** @description An existing file, named by exactly one of its external ID or instance ID. */
+        FileExternalIdEither: {
             externalId: components["schemas"]["CogniteExternalId"];
         } | {
             instanceId: components["schemas"]["InstanceId"];
@@ -92,23 +446,120 @@ export interface components {
              */
             ignoreUnknownIds: boolean;
         };
+        /** @description The files to delete. */
+        FileDeleteByIds: {
+            /** @description The files to delete, at most 1000 per request. */
+            items: components["schemas"]["FileDeleteByIdEither"][];
+            /**
+             * @description Ignore IDs and external IDs that are not found rather than fail the request.
+             * @default false
+             */
+            ignoreUnknownIds: boolean;
+        };
+        /** @description The files to get download URLs for. */
+        FileLinkIds: {
+            /** @description The files, at most 100 per request. */
+            items: components["schemas"]["FileIdentifier"][];
+        };
+        /** @description The existing file to upload the content of. */
+        FileDataUploadIds: {
+            /** @description Exactly one file. */
+            items: components["schemas"]["FileExternalIdEither"][];
+        };
+        /**
+         * @description The file, named by exactly one of `id`, `externalId` or `instanceId`, and the `uploadId` of its multipart upload.
+         *     (Cognite's definition: `allOf` of a `oneOf` {id | externalId | instanceId} and {uploadId}; written as one object
+         *     of these four properties, exactly two of them present, so that `uploadId` and one identifier are.)
+         */
+        CompleteMultiPartUpload: {
+            id?: components["schemas"]["CogniteInternalId"];
+            externalId?: components["schemas"]["CogniteExternalId"];
+            instanceId?: components["schemas"]["InstanceId"];
+            /**
+             * @description The `uploadId` returned by `files.initMultipartUpload` or `files.multiUploadLink`.
+             * @example ABCD4321EFGH
+             */
+            uploadId: string;
+        };
         /** @description A label assigned to a resource. */
         Label: {
             externalId: components["schemas"]["CogniteExternalId"];
         };
-        /** @description A GeoJSON geometry. */
-        GeoLocationGeometry: {
+        /** @description A list of the labels associated with this resource item. */
+        LabelList: components["schemas"]["Label"][];
+        /** @description Only the files whose labels match (exactly one of `containsAny`, `containsAll`). */
+        LabelFilter: {
+            /** @description The file has at least one of the listed labels. */
+            containsAny: components["schemas"]["Label"][];
+        } | {
+            /** @description The file has all the listed labels. */
+            containsAll: components["schemas"]["Label"][];
+        };
+        /** @description A point in 2D space: `[x, y]` (longitude, latitude). */
+        PointCoordinates: number[];
+        /** @description A list of points. */
+        MultiPointCoordinates: components["schemas"]["PointCoordinates"][];
+        /** @description A line, as two or more points. */
+        LineStringCoordinates: components["schemas"]["PointCoordinates"][];
+        /** @description A list of lines. */
+        MultiLineStringCoordinates: components["schemas"]["LineStringCoordinates"][];
+        /**
+         * @description One or more linear rings (a ring: 4 or more points, the first and last equal): the boundary of a surface,
+         *     then of its holes.
+         */
+        PolygonCoordinates: components["schemas"]["LineStringCoordinates"][];
+        /** @description A list of polygons. */
+        MultiPolygonCoordinates: components["schemas"]["PolygonCoordinates"][];
+        Point: {
             /**
-             * @description The geometry type.
+             * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
-            type: "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon";
-            /**
-             * @description GeoJSON coordinates for the geometry type: a position `[longitude, latitude]` for a Point,
-             *     arrays of positions (nested one or more levels) for the other types.
-             */
-            coordinates: unknown[];
+            type: "Point";
+            coordinates: components["schemas"]["PointCoordinates"];
         };
+        MultiPoint: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MultiPoint";
+            coordinates: components["schemas"]["MultiPointCoordinates"];
+        };
+        LineString: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "LineString";
+            coordinates: components["schemas"]["LineStringCoordinates"];
+        };
+        MultiLineString: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MultiLineString";
+            coordinates: components["schemas"]["MultiLineStringCoordinates"];
+        };
+        Polygon: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "Polygon";
+            coordinates: components["schemas"]["PolygonCoordinates"];
+        };
+        MultiPolygon: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MultiPolygon";
+            coordinates: components["schemas"]["MultiPolygonCoordinates"];
+        };
+        /** @description A GeoJSON geometry (the points, curves and surfaces in the coordinate space). */
+        GeoLocationGeometry: components["schemas"]["Point"] | components["schemas"]["LineString"] | components["schemas"]["Polygon"] | components["schemas"]["MultiPoint"] | components["schemas"]["MultiLineString"] | components["schemas"]["MultiPolygon"];
         /** @description Geographic metadata, as a GeoJSON Feature. */
         GeoLocation: {
             /**
@@ -122,10 +573,169 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description Only the files matching the geographic relation. */
+        GeoLocationFilter: {
+            /**
+             * @description One of the supported queries.
+             * @enum {string}
+             */
+            relation: "INTERSECTS" | "DISJOINT" | "WITHIN";
+            /** @description The shape to relate the files' locations to. */
+            shape: components["schemas"]["Point"] | components["schemas"]["LineString"] | components["schemas"]["Polygon"] | components["schemas"]["MultiLineString"] | components["schemas"]["MultiPolygon"];
+        };
+        /** @description Name of the file. */
+        FileName: string;
+        /** @description Directory containing the file. Must be an absolute, unix-style path. */
+        FileDirectory: string;
+        /** @description The source of the file. */
+        FileSource: string;
+        /**
+         * @description File type. E.g. text/plain, application/pdf, ..
+         * @example image/jpeg
+         */
+        MimeType: string;
+        /**
+         * @description Custom, application specific metadata. String key -> String value. Limits: maximum length of key is 128 bytes,
+         *     value 10240 bytes, up to 256 key-value pairs, of total size at most 10240.
+         */
+        FilesMetadataField: {
+            [key: string]: string;
+        };
+        /**
+         * Format: int64
+         * @description The data set ID of the file.
+         */
+        DataSetId: number;
+        /**
+         * Format: jsonArray(string)
+         * @description A JSON array of strings.
+         */
+        JsonArrayString: string;
+        /**
+         * Format: jsonArray(int64)
+         * @description A JSON array of integers.
+         * @example [1238712837, 238712361376, 23786237623]
+         */
+        JsonArrayInt64: string;
+        /** @description Only include files that reference these specific asset IDs. */
+        AssetIds: components["schemas"]["CogniteInternalId"][];
+        /** @description Only include files that reference these specific asset external IDs. */
+        AssetExternalIds: components["schemas"]["CogniteExternalId"][];
+        /** @description An asset, by exactly one of its internal ID or external ID. */
+        AssetIdEither: {
+            id: components["schemas"]["CogniteInternalId"];
+        } | {
+            externalId: components["schemas"]["CogniteExternalId"];
+        };
+        /** @description A data set, by exactly one of its internal ID or external ID. */
+        DataSetIdEither: {
+            id: components["schemas"]["CogniteInternalId"];
+        } | {
+            externalId: components["schemas"]["CogniteExternalId"];
+        };
+        /** @description Filter on files with exact match. */
+        FileMetadataFilter: {
+            name?: components["schemas"]["FileName"];
+            /**
+             * @description Filter by this (case-sensitive) prefix for the directory.
+             * @example /my/known/directory
+             */
+            directoryPrefix?: string;
+            mimeType?: components["schemas"]["MimeType"];
+            metadata?: components["schemas"]["FilesMetadataField"];
+            assetIds?: components["schemas"]["AssetIds"];
+            assetExternalIds?: components["schemas"]["AssetExternalIds"];
+            /** @description Only include files that have a related asset in a tree rooted at any of these root assets. */
+            rootAssetIds?: components["schemas"]["AssetIdEither"][];
+            /** @description Only include files that belong to these data sets. */
+            dataSetIds?: components["schemas"]["DataSetIdEither"][];
+            /**
+             * @description Only include files that have a related asset in a subtree rooted at any of these assets (including the roots
+             *     given). If the total size of the given subtrees exceeds 100,000 assets, an error is returned.
+             */
+            assetSubtreeIds?: components["schemas"]["AssetIdEither"][];
+            /** @description The source of the file. */
+            source?: string;
+            createdTime?: components["schemas"]["EpochTimestampRange"];
+            lastUpdatedTime?: components["schemas"]["EpochTimestampRange"];
+            uploadedTime?: components["schemas"]["EpochTimestampRange"];
+            /** @description Files whose sourceCreatedTime is set and within the range. */
+            sourceCreatedTime?: components["schemas"]["EpochTimestampRange"];
+            /** @description Files whose sourceModifiedTime is set and within the range. */
+            sourceModifiedTime?: components["schemas"]["EpochTimestampRange"];
+            externalIdPrefix?: components["schemas"]["CogniteExternalIdPrefix"];
+            /**
+             * @description Whether or not the actual file is uploaded.
+             * @example true
+             */
+            uploaded?: boolean;
+            labels?: components["schemas"]["LabelFilter"];
+            geoLocation?: components["schemas"]["GeoLocationFilter"];
+        };
+        /** @description A filter on files (exact match). */
+        FileFilter: {
+            filter?: components["schemas"]["FileMetadataFilter"];
+        };
+        /**
+         * Format: int32
+         * @description The most files to return per page.
+         * @default 100
+         */
+        FileLimit: number;
+        /**
+         * @description Cursor for paging through results: a response's `nextCursor`. Opaque: not meant to be decoded or crafted.
+         * @example 4zj0Vy2fo0NtNMb229mI9r1V3YG5NBL752kQz1cKtwo
+         */
+        Cursor: string;
+        /**
+         * @description Splits the data set into `N` partitions, as `"M/N"` where `M` is in `[1, N]`; at most 10 partitions.
+         * @example 1/3
+         */
+        PartitionLimited10: string;
+        /**
+         * @description A filter on files with the page to return. (Cognite's definition: `allOf` of the filter, partition, limit
+         *     and cursor objects; written as one object of their properties.)
+         */
+        FileFilterRequest: {
+            filter?: components["schemas"]["FileMetadataFilter"];
+            partition?: components["schemas"]["PartitionLimited10"];
+            limit?: components["schemas"]["FileLimit"];
+            cursor?: components["schemas"]["Cursor"];
+        };
+        /**
+         * @description A filter on files (exact match) and a search by relevance. (Cognite's definition: `allOf` of the filter
+         *     object and the search object; written as one object of their properties.)
+         */
+        FilesSearchFilter: {
+            filter?: components["schemas"]["FileMetadataFilter"];
+            /** @description What to search for. */
+            search?: {
+                name?: components["schemas"]["FileName"];
+            };
+        };
+        /** @description The fields of a file set by the client. */
+        ExternalFilesMetadata: {
+            externalId?: components["schemas"]["CogniteExternalId"];
+            name: components["schemas"]["FileName"];
+            directory?: components["schemas"]["FileDirectory"];
+            source?: components["schemas"]["FileSource"];
+            mimeType?: components["schemas"]["MimeType"];
+            metadata?: components["schemas"]["FilesMetadataField"];
+            /** @description The IDs of the assets the file is linked to. */
+            assetIds?: components["schemas"]["CogniteInternalId"][];
+            dataSetId?: components["schemas"]["DataSetId"];
+            /** @description When the file was created in the source system, in milliseconds since the epoch. */
+            sourceCreatedTime?: components["schemas"]["EpochTimestamp"];
+            /** @description When the file was last modified in the source system, in milliseconds since the epoch. */
+            sourceModifiedTime?: components["schemas"]["EpochTimestamp"];
+            /** @description The security category IDs required to access this file. */
+            securityCategories?: components["schemas"]["CogniteInternalId"][];
+            labels?: components["schemas"]["LabelList"];
+            geoLocation?: components["schemas"]["GeoLocation"];
+        };
         /** @description The metadata of a file. */
         FileMetadata: {
-            /** @description Name of the file. */
-            name: string;
+            name: components["schemas"]["FileName"];
             id: components["schemas"]["CogniteInternalId"];
             /**
              * @description Whether or not the actual file is uploaded. This field is returned only by the API, it has no effect in a post body.
@@ -135,37 +745,190 @@ export interface components {
             createdTime: components["schemas"]["EpochTimestamp"];
             lastUpdatedTime: components["schemas"]["EpochTimestamp"];
             externalId?: components["schemas"]["CogniteExternalId"];
-            /** @description Directory containing the file. Must be an absolute, unix-style path. */
-            directory?: string;
-            /** @description The source of the file. */
-            source?: string;
-            /**
-             * @description File type. E.g. text/plain, application/pdf, ..
-             * @example image/jpeg
-             */
-            mimeType?: string;
-            /**
-             * @description Custom, application specific metadata. String key -> String value. Limits: maximum length of key is 128 bytes,
-             *     value 10240 bytes, up to 256 key-value pairs, of total size at most 10240.
-             */
-            metadata?: {
-                [key: string]: string;
-            };
+            directory?: components["schemas"]["FileDirectory"];
+            source?: components["schemas"]["FileSource"];
+            mimeType?: components["schemas"]["MimeType"];
+            metadata?: components["schemas"]["FilesMetadataField"];
             /** @description The IDs of the assets the file is linked to. */
             assetIds?: components["schemas"]["CogniteInternalId"][];
-            dataSetId?: components["schemas"]["CogniteInternalId"];
+            dataSetId?: components["schemas"]["DataSetId"];
+            /** @description When the file was created in the source system, in milliseconds since the epoch. */
             sourceCreatedTime?: components["schemas"]["EpochTimestamp"];
+            /** @description When the file was last modified in the source system, in milliseconds since the epoch. */
             sourceModifiedTime?: components["schemas"]["EpochTimestamp"];
             /** @description The security category IDs required to access this file. */
             securityCategories?: components["schemas"]["CogniteInternalId"][];
-            /** @description A list of the labels associated with this resource item. */
-            labels?: components["schemas"]["Label"][];
+            labels?: components["schemas"]["LabelList"];
             geoLocation?: components["schemas"]["GeoLocation"];
             uploadedTime?: components["schemas"]["EpochTimestamp"];
             instanceId?: components["schemas"]["InstanceId"];
         };
+        /** @description A list of files. */
         FileMetadataList: {
             items: components["schemas"]["FileMetadata"][];
+        };
+        /** @description A page of files, with the cursor of the next page when there may be more. */
+        FileMetadataWithCursor: {
+            items: components["schemas"]["FileMetadata"][];
+            /** @description The cursor of the next page; absent on the last page. */
+            nextCursor?: string;
+        };
+        /** @description A file's metadata with the URL to upload its content to. */
+        UploadFileMetadata: components["schemas"]["FileMetadata"] & {
+            /** @description The URL where the file contents should be uploaded (PUT). */
+            uploadUrl: string;
+        };
+        /** @description A file's metadata with the multipart upload's ID and the URL of each part. */
+        MultiPartUploadFileMetadata: components["schemas"]["FileMetadata"] & {
+            /** @description The ID of this multipart upload, for `files.completeMultipartUpload`. */
+            uploadId: string;
+            /**
+             * @description The URL of each part, in the order of the parts of the file: parts must be uploaded (PUT) in this order's
+             *     positions, but may be sent in parallel.
+             */
+            uploadUrls: string[];
+        };
+        /** @description The file of a multipart upload. */
+        DataMultiPartUploadFileMetadata: {
+            items: components["schemas"]["MultiPartUploadFileMetadata"][];
+        };
+        FileLink: {
+            /** @description The URL to GET the file's content from. */
+            downloadUrl?: string;
+        };
+        /** @description A download URL for each file requested. */
+        DataWithLinks: {
+            items: (components["schemas"]["FileLink"] & components["schemas"]["FileIdEither"])[];
+        };
+        /** @description Aggregation results for files. */
+        FilesAggregate: {
+            /**
+             * Format: int64
+             * @description Number of filtered items included in aggregation.
+             */
+            count: number;
+        };
+        DataFilesAggregate: {
+            items: components["schemas"]["FilesAggregate"][];
+        };
+        /** @description An empty object. */
+        EmptyResponse: Record<string, never>;
+        /** set */
+        SetStringField: {
+            set: string;
+        };
+        /** set */
+        SetLongField: {
+            /** Format: int64 */
+            set: number;
+        };
+        /** remove */
+        RemoveField: {
+            /** @example true */
+            setNull: boolean;
+        };
+        /** @description Set a new value for the string, or remove the value. */
+        SinglePatchString: components["schemas"]["SetStringField"] | components["schemas"]["RemoveField"];
+        /** @description Set a new value for the integer, or remove the value. */
+        SinglePatchLong: components["schemas"]["SetLongField"] | components["schemas"]["RemoveField"];
+        /** set */
+        SetGeoLocation: {
+            set: components["schemas"]["GeoLocation"];
+        };
+        /** @description Set a new value for the geoLocation, or remove the value. */
+        SinglePatchGeoLocation: components["schemas"]["SetGeoLocation"] | components["schemas"]["RemoveField"];
+        /** set */
+        ObjectPatchSet: {
+            /** @description Set the key-value pairs. All existing key-value pairs will be removed. */
+            set: {
+                [key: string]: string;
+            };
+        };
+        /** add/remove */
+        ObjectPatchAddRemove: {
+            /** @description Add the key-value pairs. Values for existing keys will be overwritten. */
+            add?: {
+                [key: string]: string;
+            };
+            /** @description Remove the key-value pairs with the specified keys. */
+            remove?: string[];
+        };
+        /** @description Change to a string -> string map (`set`, or `add` and/or `remove`). */
+        ObjectPatch: components["schemas"]["ObjectPatchSet"] | components["schemas"]["ObjectPatchAddRemove"];
+        /** set */
+        ArrayPatchLongSet: {
+            set: number[];
+        };
+        /** add/remove */
+        ArrayPatchLongAddOrRemove: {
+            add?: number[];
+            remove?: number[];
+        };
+        /** @description Change to an array of integers (`set`, or `add` and/or `remove`). */
+        ArrayPatchLong: components["schemas"]["ArrayPatchLongSet"] | components["schemas"]["ArrayPatchLongAddOrRemove"];
+        /** add/remove */
+        LabelsAddRemove: {
+            /** @description The labels to add to the file. */
+            add?: components["schemas"]["Label"][];
+            /** @description The labels to remove from the file. */
+            remove?: components["schemas"]["Label"][];
+        };
+        /** set */
+        LabelsSet: {
+            /** @description The labels to replace the file's with. */
+            set: components["schemas"]["Label"][];
+        };
+        /**
+         * @description Updates the file's labels: `add` and/or `remove`, or `set`. Adding an already attached label does nothing;
+         *     removing a label the file does not have is ignored.
+         */
+        LabelsPatch: components["schemas"]["LabelsAddRemove"] | components["schemas"]["LabelsSet"];
+        /** @description The changes to apply to a file. */
+        FileChange: {
+            update: {
+                externalId?: components["schemas"]["SinglePatchString"];
+                directory?: components["schemas"]["SinglePatchString"];
+                source?: components["schemas"]["SinglePatchString"];
+                mimeType?: components["schemas"]["SinglePatchString"];
+                metadata?: components["schemas"]["ObjectPatch"];
+                /** @description Edit the set of assetIds of the file (0..1000). */
+                assetIds?: components["schemas"]["ArrayPatchLong"];
+                sourceCreatedTime?: components["schemas"]["SinglePatchLong"];
+                sourceModifiedTime?: components["schemas"]["SinglePatchLong"];
+                dataSetId?: components["schemas"]["SinglePatchLong"];
+                /** @description Edit the set of securityCategories of the file (0..100). */
+                securityCategories?: components["schemas"]["ArrayPatchLong"];
+                labels?: components["schemas"]["LabelsPatch"];
+                geoLocation?: components["schemas"]["SinglePatchGeoLocation"];
+            };
+        };
+        /** @description The changes to apply to a file named by its instance ID (a data-modeling file). */
+        DMSFileChange: {
+            update: {
+                externalId?: components["schemas"]["SinglePatchString"];
+                metadata?: components["schemas"]["ObjectPatch"];
+                /** @description Edit the set of assetIds of the file (0..1000). */
+                assetIds?: components["schemas"]["ArrayPatchLong"];
+                dataSetId?: components["schemas"]["SinglePatchLong"];
+                labels?: components["schemas"]["LabelsPatch"];
+                geoLocation?: components["schemas"]["SinglePatchGeoLocation"];
+            };
+        };
+        FileChangeUpdateById: {
+            id: components["schemas"]["CogniteInternalId"];
+        } & components["schemas"]["FileChange"];
+        FileChangeUpdateByExternalId: {
+            externalId: components["schemas"]["CogniteExternalId"];
+        } & components["schemas"]["FileChange"];
+        FileChangeUpdateByInstanceId: {
+            instanceId: components["schemas"]["InstanceId"];
+        } & components["schemas"]["DMSFileChange"];
+        /** @description A file, named by exactly one of its internal ID, external ID or instance ID, and the changes to apply. */
+        FileChangeUpdate: components["schemas"]["FileChangeUpdateById"] | components["schemas"]["FileChangeUpdateByExternalId"] | components["schemas"]["FileChangeUpdateByInstanceId"];
+        /** @description The files to update. */
+        DataFileChange: {
+            /** @description The files and their changes, at most 1000 per request. */
+            items: components["schemas"]["FileChangeUpdate"][];
         };
         /** @description An item named in an error: an internal ID, external ID or instance ID. */
         ErrorIdentifier: {
@@ -217,7 +980,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The access token is missing, invalid or expired. */
+        /**
+         * @description The access token is missing, invalid or expired.
+         *     Observed behaviour, not part of Cognite's definition (which declares only 400 errors).
+         */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -235,7 +1001,10 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The access token lacks the capabilities for this request. */
+        /**
+         * @description The access token lacks the capabilities for this request.
+         *     Observed behaviour, not part of Cognite's definition (which declares only 400 errors).
+         */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
@@ -253,11 +1022,17 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The request rate or the number of concurrent requests exceeds the project's limits. */
+        /**
+         * @description The request rate or the number of concurrent requests exceeds the project's limits (Cognite's throttling policy).
+         *     Observed behaviour, not part of Cognite's definition (which declares only 400 errors).
+         */
         TooManyRequests: {
             headers: {
                 "X-Request-Id": components["headers"]["RequestId"];
-                /** @description Seconds to wait before retrying. */
+                /**
+                 * @description Seconds to wait before retrying.
+                 *     Observed behaviour, not part of Cognite's definition.
+                 */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };
@@ -274,10 +1049,43 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description The most results to return per page, 1..1000 (default 100).
+         * @example 100
+         */
+        Limit: components["schemas"]["FileLimit"];
+        /**
+         * @description Cursor for paging through results: a response's `nextCursor`, passed to get the next page.
+         *     Opaque: not meant to be decoded or crafted.
+         */
+        Cursor: components["schemas"]["Cursor"];
+        /**
+         * @description Splits the data set into `N` partitions, given as `"M/N"` where `M` is in `[1, N]`; follow the cursors within
+         *     each partition to receive all the data. At most 10 partitions: more gets a 400.
+         */
+        Partition: components["schemas"]["PartitionLimited10"];
+        /** @description Required if there is a cross-origin issue. */
+        Origin: string;
+        /**
+         * @description If true and the body has an `externalId`, the fields of the file with that external ID are overwritten
+         *     (metadata in the body replaces all of the original metadata), and its content is overwritten after a
+         *     successful upload to the returned URL(s); without a successful upload, the current content is kept.
+         *     File–asset mappings change only when the body has `assetIds`.
+         */
+        Overwrite: boolean;
+        /**
+         * @description How many upload URLs to return, for uploading the file's content in that many parts (1..250).
+         * @example 3
+         */
+        Parts: number;
+    };
     requestBodies: never;
     headers: {
-        /** @description ID of the request; quote it when contacting Cognite support. */
+        /**
+         * @description ID of the request; quote it when contacting Cognite support.
+         *     Observed behaviour, not part of Cognite's definition: CDF sends this header on its responses.
+         */
         RequestId: string;
     };
     pathItems: never;
@@ -347,7 +1155,7 @@ export interface operations {
                      *       "uploadedTime": 1730204346000,
                      *       "instanceId": {
                      *         "space": "my_space",
-                     *         "externalId": "pump-diagram"
+                     *         "externalId": "pump_diagram"
                      *       }
                      *     }
                      */
@@ -436,13 +1244,1014 @@ export interface operations {
                      *           "uploadedTime": 1730204346000,
                      *           "instanceId": {
                      *             "space": "my_space",
-                     *             "externalId": "pump-diagram"
+                     *             "externalId": "pump_diagram"
                      *           }
                      *         }
                      *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["FileMetadataList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.list": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The most results to return per page, 1..1000 (default 100).
+                 * @example 100
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Cursor for paging through results: a response's `nextCursor`, passed to get the next page.
+                 *     Opaque: not meant to be decoded or crafted.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                name?: components["schemas"]["FileName"];
+                mimeType?: components["schemas"]["MimeType"];
+                source?: components["schemas"]["FileSource"];
+                assetIds?: components["schemas"]["AssetIds"];
+                /**
+                 * @description Asset external IDs of related equipment that this file relates to, as a JSON array. Takes 1..100 unique items.
+                 * @example ["externalId1", "externalId2", "externalId3"]
+                 */
+                assetExternalIds?: components["schemas"]["JsonArrayString"];
+                /**
+                 * @description Only include files that belong to these data sets, as a JSON array of `{"id": …}` and `{"externalId": …}`
+                 *     objects, e.g. `[{"id": 1}, {"externalId": "ds"}]`. (Cognite's definition declares an array of those objects;
+                 *     written here as the JSON-array string it is sent as, like the other JSON-array query parameters.)
+                 * @example [{"id": 4503599627370496}, {"externalId": "my.known.id"}]
+                 */
+                dataSetIds?: string;
+                /**
+                 * @description Only include files that have a related asset in a tree rooted at any of these root assetIds, as a JSON array.
+                 * @example [363848954441724, 793045462540095, 1261042166839739]
+                 */
+                rootAssetIds?: components["schemas"]["JsonArrayInt64"];
+                /**
+                 * @description Only include files that have a related asset in a subtree rooted at any of these assetIds (including the roots
+                 *     given), as a JSON array. If the total size of the given subtrees exceeds 100,000 assets, an error is returned.
+                 * @example [363848954441724, 793045462540095, 1261042166839739]
+                 */
+                assetSubtreeIds?: components["schemas"]["JsonArrayInt64"];
+                /**
+                 * @description Only include files that have a related asset in a subtree rooted at any of these assetExternalIds (including the
+                 *     roots given), as a JSON array. If the total size of the given subtrees exceeds 100,000 assets, an error is returned.
+                 * @example ["externalId1", "externalId2", "externalId3"]
+                 */
+                assetSubtreeExternalIds?: components["schemas"]["JsonArrayString"];
+                minCreatedTime?: components["schemas"]["EpochTimestamp"];
+                maxCreatedTime?: components["schemas"]["EpochTimestamp"];
+                minLastUpdatedTime?: components["schemas"]["EpochTimestamp"];
+                maxLastUpdatedTime?: components["schemas"]["EpochTimestamp"];
+                minUploadedTime?: components["schemas"]["EpochTimestamp"];
+                maxUploadedTime?: components["schemas"]["EpochTimestamp"];
+                /** @description Include files that have sourceCreatedTime set and with minimum this value. */
+                minSourceCreatedTime?: components["schemas"]["EpochTimestamp"];
+                /** @description Include files that have sourceCreatedTime set and with maximum this value. */
+                maxSourceCreatedTime?: components["schemas"]["EpochTimestamp"];
+                /** @description Include files that have sourceModifiedTime set and with minimum this value. */
+                minSourceModifiedTime?: components["schemas"]["EpochTimestamp"];
+                /** @description Include files that have sourceModifiedTime set and with maximum this value. */
+                maxSourceModifiedTime?: components["schemas"]["EpochTimestamp"];
+                externalIdPrefix?: components["schemas"]["CogniteExternalIdPrefix"];
+                /** @description Whether or not the actual file is uploaded. */
+                uploaded?: boolean;
+                /**
+                 * @description Splits the data set into `N` partitions, given as `"M/N"` where `M` is in `[1, N]`; follow the cursors within
+                 *     each partition to receive all the data. At most 10 partitions: more gets a 400.
+                 */
+                partition?: components["parameters"]["Partition"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of files, with the cursor of the next page when there may be more. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "pump-diagram.jpeg",
+                     *           "id": 4503599627370496,
+                     *           "uploaded": true,
+                     *           "createdTime": 1730204346000,
+                     *           "lastUpdatedTime": 1730204346000,
+                     *           "externalId": "my.known.id",
+                     *           "directory": "/diagrams/pumps",
+                     *           "source": "sap",
+                     *           "mimeType": "image/jpeg",
+                     *           "metadata": {
+                     *             "site": "north"
+                     *           },
+                     *           "assetIds": [
+                     *             4503599627370496
+                     *           ],
+                     *           "dataSetId": 4503599627370496,
+                     *           "sourceCreatedTime": 1730204346000,
+                     *           "sourceModifiedTime": 1730204346000,
+                     *           "securityCategories": [
+                     *             4503599627370496
+                     *           ],
+                     *           "labels": [
+                     *             {
+                     *               "externalId": "my.known.id"
+                     *             }
+                     *           ],
+                     *           "geoLocation": {
+                     *             "type": "Feature",
+                     *             "geometry": {
+                     *               "type": "Point",
+                     *               "coordinates": [
+                     *                 10.74609,
+                     *                 59.91273
+                     *               ]
+                     *             },
+                     *             "properties": {}
+                     *           },
+                     *           "uploadedTime": 1730204346000,
+                     *           "instanceId": {
+                     *             "space": "my_space",
+                     *             "externalId": "pump_diagram"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileMetadataWithCursor"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.create": {
+        parameters: {
+            query?: {
+                /**
+                 * @description If true and the body has an `externalId`, the fields of the file with that external ID are overwritten
+                 *     (metadata in the body replaces all of the original metadata), and its content is overwritten after a
+                 *     successful upload to the returned URL(s); without a successful upload, the current content is kept.
+                 *     File–asset mappings change only when the body has `assetIds`.
+                 */
+                overwrite?: components["parameters"]["Overwrite"];
+            };
+            header?: {
+                /** @description Required if there is a cross-origin issue. */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Fields to be set for the file. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "pump-diagram.jpeg",
+                 *       "externalId": "my.known.id",
+                 *       "directory": "/diagrams/pumps",
+                 *       "source": "sap",
+                 *       "mimeType": "image/jpeg",
+                 *       "metadata": {
+                 *         "site": "north"
+                 *       },
+                 *       "assetIds": [
+                 *         4503599627370496
+                 *       ],
+                 *       "dataSetId": 4503599627370496,
+                 *       "sourceCreatedTime": 1730204346000,
+                 *       "labels": [
+                 *         {
+                 *           "externalId": "my.known.id"
+                 *         }
+                 *       ],
+                 *       "geoLocation": {
+                 *         "type": "Feature",
+                 *         "geometry": {
+                 *           "type": "Point",
+                 *           "coordinates": [
+                 *             10.74609,
+                 *             59.91273
+                 *           ]
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExternalFilesMetadata"];
+            };
+        };
+        responses: {
+            /** @description The file's metadata, with the URL to upload its content to. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "pump-diagram.jpeg",
+                     *       "id": 4503599627370496,
+                     *       "uploaded": false,
+                     *       "createdTime": 1730204346000,
+                     *       "lastUpdatedTime": 1730204346000,
+                     *       "externalId": "my.known.id",
+                     *       "directory": "/diagrams/pumps",
+                     *       "source": "sap",
+                     *       "mimeType": "image/jpeg",
+                     *       "uploadUrl": "https://upload.cognitedata.com/upload/4503599627370496?token=signed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UploadFileMetadata"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.filter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "mimeType": "image/jpeg",
+                 *         "uploaded": true,
+                 *         "labels": {
+                 *           "containsAny": [
+                 *             {
+                 *               "externalId": "my.known.id"
+                 *             }
+                 *           ]
+                 *         }
+                 *       },
+                 *       "limit": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["FileFilterRequest"];
+            };
+        };
+        responses: {
+            /** @description A page of files, with the cursor of the next page when there may be more. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "pump-diagram.jpeg",
+                     *           "id": 4503599627370496,
+                     *           "uploaded": true,
+                     *           "createdTime": 1730204346000,
+                     *           "lastUpdatedTime": 1730204346000,
+                     *           "externalId": "my.known.id",
+                     *           "directory": "/diagrams/pumps",
+                     *           "source": "sap",
+                     *           "mimeType": "image/jpeg",
+                     *           "metadata": {
+                     *             "site": "north"
+                     *           },
+                     *           "assetIds": [
+                     *             4503599627370496
+                     *           ],
+                     *           "dataSetId": 4503599627370496,
+                     *           "sourceCreatedTime": 1730204346000,
+                     *           "sourceModifiedTime": 1730204346000,
+                     *           "securityCategories": [
+                     *             4503599627370496
+                     *           ],
+                     *           "labels": [
+                     *             {
+                     *               "externalId": "my.known.id"
+                     *             }
+                     *           ],
+                     *           "geoLocation": {
+                     *             "type": "Feature",
+                     *             "geometry": {
+                     *               "type": "Point",
+                     *               "coordinates": [
+                     *                 10.74609,
+                     *                 59.91273
+                     *               ]
+                     *             },
+                     *             "properties": {}
+                     *           },
+                     *           "uploadedTime": 1730204346000,
+                     *           "instanceId": {
+                     *             "space": "my_space",
+                     *             "externalId": "pump_diagram"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileMetadataWithCursor"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "mimeType": "image/jpeg"
+                 *       },
+                 *       "search": {
+                 *         "name": "pump"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["FilesSearchFilter"];
+            };
+        };
+        responses: {
+            /** @description The files found, most relevant first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "pump-diagram.jpeg",
+                     *           "id": 4503599627370496,
+                     *           "uploaded": true,
+                     *           "createdTime": 1730204346000,
+                     *           "lastUpdatedTime": 1730204346000,
+                     *           "externalId": "my.known.id",
+                     *           "directory": "/diagrams/pumps",
+                     *           "source": "sap",
+                     *           "mimeType": "image/jpeg",
+                     *           "metadata": {
+                     *             "site": "north"
+                     *           },
+                     *           "assetIds": [
+                     *             4503599627370496
+                     *           ],
+                     *           "dataSetId": 4503599627370496,
+                     *           "sourceCreatedTime": 1730204346000,
+                     *           "sourceModifiedTime": 1730204346000,
+                     *           "securityCategories": [
+                     *             4503599627370496
+                     *           ],
+                     *           "labels": [
+                     *             {
+                     *               "externalId": "my.known.id"
+                     *             }
+                     *           ],
+                     *           "geoLocation": {
+                     *             "type": "Feature",
+                     *             "geometry": {
+                     *               "type": "Point",
+                     *               "coordinates": [
+                     *                 10.74609,
+                     *                 59.91273
+                     *               ]
+                     *             },
+                     *             "properties": {}
+                     *           },
+                     *           "uploadedTime": 1730204346000,
+                     *           "instanceId": {
+                     *             "space": "my_space",
+                     *             "externalId": "pump_diagram"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileMetadataList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.aggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "uploaded": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["FileFilter"];
+            };
+        };
+        responses: {
+            /** @description The aggregates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "count": 42
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataFilesAggregate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The files to update and the changes to apply to each. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "id": 4503599627370496,
+                 *           "update": {
+                 *             "source": {
+                 *               "set": "sap"
+                 *             },
+                 *             "metadata": {
+                 *               "add": {
+                 *                 "site": "south"
+                 *               },
+                 *               "remove": [
+                 *                 "obsolete"
+                 *               ]
+                 *             },
+                 *             "assetIds": {
+                 *               "add": [
+                 *                 4503599627370497
+                 *               ],
+                 *               "remove": [
+                 *                 4503599627370496
+                 *               ]
+                 *             },
+                 *             "labels": {
+                 *               "add": [
+                 *                 {
+                 *                   "externalId": "verified"
+                 *                 }
+                 *               ]
+                 *             }
+                 *           }
+                 *         },
+                 *         {
+                 *           "externalId": "my.known.id",
+                 *           "update": {
+                 *             "directory": {
+                 *               "setNull": true
+                 *             },
+                 *             "metadata": {
+                 *               "set": {
+                 *                 "site": "north"
+                 *               }
+                 *             }
+                 *           }
+                 *         },
+                 *         {
+                 *           "instanceId": {
+                 *             "space": "my_space",
+                 *             "externalId": "pump_diagram"
+                 *           },
+                 *           "update": {
+                 *             "labels": {
+                 *               "set": [
+                 *                 {
+                 *                   "externalId": "verified"
+                 *                 }
+                 *               ]
+                 *             }
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["DataFileChange"];
+            };
+        };
+        responses: {
+            /** @description The updated files, in the order requested. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "pump-diagram.jpeg",
+                     *           "id": 4503599627370496,
+                     *           "uploaded": true,
+                     *           "createdTime": 1730204346000,
+                     *           "lastUpdatedTime": 1730204346000,
+                     *           "externalId": "my.known.id",
+                     *           "directory": "/diagrams/pumps",
+                     *           "source": "sap",
+                     *           "mimeType": "image/jpeg",
+                     *           "metadata": {
+                     *             "site": "north"
+                     *           },
+                     *           "assetIds": [
+                     *             4503599627370496
+                     *           ],
+                     *           "dataSetId": 4503599627370496,
+                     *           "sourceCreatedTime": 1730204346000,
+                     *           "sourceModifiedTime": 1730204346000,
+                     *           "securityCategories": [
+                     *             4503599627370496
+                     *           ],
+                     *           "labels": [
+                     *             {
+                     *               "externalId": "my.known.id"
+                     *             }
+                     *           ],
+                     *           "geoLocation": {
+                     *             "type": "Feature",
+                     *             "geometry": {
+                     *               "type": "Point",
+                     *               "coordinates": [
+                     *                 10.74609,
+                     *                 59.91273
+                     *               ]
+                     *             },
+                     *             "properties": {}
+                     *           },
+                     *           "uploadedTime": 1730204346000,
+                     *           "instanceId": {
+                     *             "space": "my_space",
+                     *             "externalId": "pump_diagram"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FileMetadataList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The files to delete. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "id": 4503599627370496
+                 *         },
+                 *         {
+                 *           "externalId": "my.known.id"
+                 *         }
+                 *       ],
+                 *       "ignoreUnknownIds": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["FileDeleteByIds"];
+            };
+        };
+        responses: {
+            /** @description The files were deleted (an empty object). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["EmptyResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.downloadLink": {
+        parameters: {
+            query?: {
+                /** @description If set to true, the links expire after 1 hour rather than 30 seconds. */
+                extendedExpiration?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The files to get download URLs for. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "id": 4503599627370496
+                 *         },
+                 *         {
+                 *           "externalId": "my.known.id"
+                 *         },
+                 *         {
+                 *           "instanceId": {
+                 *             "space": "my_space",
+                 *             "externalId": "pump_diagram"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FileLinkIds"];
+            };
+        };
+        responses: {
+            /** @description A download URL for each file, with the identifier it was requested by. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": 4503599627370496,
+                     *           "downloadUrl": "https://download.cognitedata.com/files/4503599627370496?token=signed"
+                     *         },
+                     *         {
+                     *           "externalId": "my.known.id",
+                     *           "downloadUrl": "https://download.cognitedata.com/files/4503599627370497?token=signed"
+                     *         },
+                     *         {
+                     *           "instanceId": {
+                     *             "space": "my_space",
+                     *             "externalId": "pump_diagram"
+                     *           },
+                     *           "downloadUrl": "https://download.cognitedata.com/files/4503599627370498?token=signed"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataWithLinks"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.uploadLink": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required if there is a cross-origin issue. */
+                Origin?: components["parameters"]["Origin"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file to get an upload URL for. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "instanceId": {
+                 *             "space": "my_space",
+                 *             "externalId": "pump_diagram"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FileDataUploadIds"];
+            };
+        };
+        responses: {
+            /** @description The file's metadata, with the URL to upload its content to. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "pump-diagram.jpeg",
+                     *       "id": 4503599627370496,
+                     *       "uploaded": false,
+                     *       "createdTime": 1730204346000,
+                     *       "lastUpdatedTime": 1730204346000,
+                     *       "externalId": "my.known.id",
+                     *       "directory": "/diagrams/pumps",
+                     *       "source": "sap",
+                     *       "mimeType": "image/jpeg",
+                     *       "uploadUrl": "https://upload.cognitedata.com/upload/4503599627370496?token=signed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UploadFileMetadata"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.initMultipartUpload": {
+        parameters: {
+            query: {
+                /**
+                 * @description If true and the body has an `externalId`, the fields of the file with that external ID are overwritten
+                 *     (metadata in the body replaces all of the original metadata), and its content is overwritten after a
+                 *     successful upload to the returned URL(s); without a successful upload, the current content is kept.
+                 *     File–asset mappings change only when the body has `assetIds`.
+                 */
+                overwrite?: components["parameters"]["Overwrite"];
+                /**
+                 * @description How many upload URLs to return, for uploading the file's content in that many parts (1..250).
+                 * @example 3
+                 */
+                parts: components["parameters"]["Parts"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Fields to be set for the file. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "pump-diagram.jpeg",
+                 *       "externalId": "my.known.id",
+                 *       "directory": "/diagrams/pumps",
+                 *       "source": "sap",
+                 *       "mimeType": "image/jpeg",
+                 *       "metadata": {
+                 *         "site": "north"
+                 *       },
+                 *       "assetIds": [
+                 *         4503599627370496
+                 *       ],
+                 *       "dataSetId": 4503599627370496,
+                 *       "sourceCreatedTime": 1730204346000,
+                 *       "labels": [
+                 *         {
+                 *           "externalId": "my.known.id"
+                 *         }
+                 *       ],
+                 *       "geoLocation": {
+                 *         "type": "Feature",
+                 *         "geometry": {
+                 *           "type": "Point",
+                 *           "coordinates": [
+                 *             10.74609,
+                 *             59.91273
+                 *           ]
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExternalFilesMetadata"];
+            };
+        };
+        responses: {
+            /** @description The file's metadata, with the multipart upload's ID and the URL of each part. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "pump-diagram.jpeg",
+                     *           "id": 4503599627370496,
+                     *           "uploaded": false,
+                     *           "createdTime": 1730204346000,
+                     *           "lastUpdatedTime": 1730204346000,
+                     *           "externalId": "my.known.id",
+                     *           "mimeType": "image/jpeg",
+                     *           "uploadId": "ABCD4321EFGH",
+                     *           "uploadUrls": [
+                     *             "https://upload.cognitedata.com/upload/4503599627370496/part/1?token=signed",
+                     *             "https://upload.cognitedata.com/upload/4503599627370496/part/2?token=signed",
+                     *             "https://upload.cognitedata.com/upload/4503599627370496/part/3?token=signed"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataMultiPartUploadFileMetadata"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.multiUploadLink": {
+        parameters: {
+            query: {
+                /**
+                 * @description How many upload URLs to return, for uploading the file's content in that many parts (1..250).
+                 * @example 3
+                 */
+                parts: components["parameters"]["Parts"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file to upload the content of. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "externalId": "my.known.id"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FileDataUploadIds"];
+            };
+        };
+        responses: {
+            /** @description The file's metadata, with the multipart upload's ID and the URL of each part. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "name": "pump-diagram.jpeg",
+                     *           "id": 4503599627370496,
+                     *           "uploaded": false,
+                     *           "createdTime": 1730204346000,
+                     *           "lastUpdatedTime": 1730204346000,
+                     *           "externalId": "my.known.id",
+                     *           "mimeType": "image/jpeg",
+                     *           "uploadId": "ABCD4321EFGH",
+                     *           "uploadUrls": [
+                     *             "https://upload.cognitedata.com/upload/4503599627370496/part/1?token=signed",
+                     *             "https://upload.cognitedata.com/upload/4503599627370496/part/2?token=signed",
+                     *             "https://upload.cognitedata.com/upload/4503599627370496/part/3?token=signed"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DataMultiPartUploadFileMetadata"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.completeMultipartUpload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file and the multipart upload to complete. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": 4503599627370496,
+                 *       "uploadId": "ABCD4321EFGH"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CompleteMultiPartUpload"];
+            };
+        };
+        responses: {
+            /** @description The upload was completed (an empty object). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["EmptyResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "files.icon": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The file's internal ID.
+                 * @example 4503599627370496
+                 */
+                id?: components["schemas"]["CogniteInternalId"];
+                /** @description The file's external ID. */
+                externalId?: components["schemas"]["CogniteExternalId"];
+                /** @description The space of the file's instance ID (with `instanceExternalId`). */
+                space?: components["schemas"]["InstanceSpace"];
+                /** @description The external ID of the file's instance ID (with `space`). */
+                instanceExternalId?: components["schemas"]["InstanceExternalId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thumbnail image (JPEG). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example JPEG image bytes */
+                    "image/jpeg": string;
                 };
             };
             400: components["responses"]["BadRequest"];
