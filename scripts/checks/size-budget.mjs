@@ -10,7 +10,8 @@
 // 15.5–16.4 KB: by minified bytes pagination 4.8 KB, constraints 4.5 KB, multipart + toFile 6.2 KB.
 // Every client carries them because the engine builds `page` and the multipart encoder whatever the
 // spec needs; moving both behind generated imports would spare the clients without such operations
-// (Cognite today, about 3.5 KB). The line sits just above the measured sizes. The Node bundle is printed for information; it
+// (about 2 KB for a client without uploads). Cognite's whole Files API (15 operations, their
+// metadata and constraints) then added 1.5 KB to that client: 17.6 KB. The line sits just above. The Node bundle is printed for information; it
 // must contain the Node transport, and the browser bundle must not.
 // SIZE_BUDGET_BYTES overrides the budget (to see the check fail). Needs `pnpm build` first.
 import { existsSync } from "node:fs";
@@ -20,7 +21,7 @@ import { bundleSize, retrievePrograms } from "../lib/bundle-size.mjs";
 
 const TARGET = 6 * 1024;
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by this check only, never by a turbo task
-const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 16.75 * 1024);
+const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 18 * 1024);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const NODE_TRANSPORT = /keepAlive/; // the Node transport's agents; only in the node build
 
