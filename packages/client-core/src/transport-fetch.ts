@@ -18,6 +18,7 @@ import { abortReason } from "./abort.js";
 import { checkRequest, checkUrl } from "./header-check.js";
 import {
   isStreamedBody,
+  MAX_DECODED_BODY_BYTES,
   ProtocolError,
   RequestSetupError,
   type StreamedBody,
@@ -156,9 +157,12 @@ function send(
           fail(problem);
           return;
         }
-        // JSON as text (decoded as UTF-8 by the platform: cheaper than by the engine); anything
-        // else as bytes, with bytes() where the platform has it
-        if (isJson(answered.headers.get("content-type"))) answered.text().then(onBody, onFailure);
+        // a content-coded body is read with a bound on what it decodes to (a zip bomb);
+        // otherwise JSON as text (decoded as UTF-8 by the platform: cheaper than by the engine),
+        // anything else as bytes, with bytes() where the platform has it
+        if (isCoded(answered.headers.get("content-encoding")))
+          readBounded(answered, MAX_DECODED_BODY_BYTES).then(onBody, onFailure);
+        else if (isJson(answered.headers.get("content-type"))) answered.text().then(onBody, onFailure);
         else if (typeof answered.bytes === "function") answered.bytes().then(onBody, onFailure);
         else answered.arrayBuffer().then(onBody, onFailure);
       } catch (error) {
@@ -237,6 +241,46 @@ function discard(response: Response): void {
 function ignore(): void {}
 
 /** A `ProtocolError` when `header` lists a coding no `fetch` implementation removes. */
+/** Whether a `Content-Encoding` header names a coding other than `identity`. */
+function isCoded(header: string | null): boolean {
+  if (header === null) return false;
+  for (const part of header.split(",")) {
+    const coding = part.trim().toLowerCase();
+    if (coding !== "" && coding !== "identity") return true;
+  }
+  return false;
+}
+
+/**
+ * The body's bytes, read chunk by chunk; past `limit` bytes the read is cancelled and it rejects
+ * with a {@link ProtocolError} (the platform decodes as it reads, so this bounds the decoded size).
+ */
+async function readBounded(response: Response, limit: number): Promise<Uint8Array> {
+  const body = response.body;
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      reader.cancel().catch(ignore);
+      throw new ProtocolError(`the compressed response body decodes to more than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return all;
+}
+
 function unknownCoding(header: string | null): ProtocolError | undefined {
   if (header === null) return undefined;
   for (const part of header.split(",")) {

@@ -35,6 +35,7 @@ import { checkRequest, isBody, isToken } from "./header-check.js";
 import { type Target, targetOf, targetOfUrl } from "./node-target.js";
 import {
   isStreamedBody,
+  MAX_DECODED_BODY_BYTES,
   ProtocolError,
   RequestSetupError,
   type StreamedBody,
@@ -703,22 +704,25 @@ function quote(value: string): string {
 
 type Decoder = (data: Uint8Array, done: (error: Error | null, result: Buffer) => void) => void;
 
+/** zlib stops (ERR_BUFFER_TOO_LARGE) rather than inflate a bomb past the cap. */
+const BOUNDED = { maxOutputLength: MAX_DECODED_BODY_BYTES };
+
 function decoderFor(coding: string): Decoder | undefined {
   const z = zlib as typeof import("node:zlib");
   switch (coding) {
     case "gzip":
     case "x-gzip":
-      return (data, done) => z.gunzip(data, done);
+      return (data, done) => z.gunzip(data, BOUNDED, done);
     case "deflate":
       // RFC 9110 deflate is zlib-wrapped, but some servers send raw deflate: look at the header
       return (data, done) =>
         data.length >= 2 &&
         ((data[0] as number) & 0x0f) === 8 &&
         (((data[0] as number) << 8) | (data[1] as number)) % 31 === 0
-          ? z.inflate(data, done)
-          : z.inflateRaw(data, done);
+          ? z.inflate(data, BOUNDED, done)
+          : z.inflateRaw(data, BOUNDED, done);
     case "br":
-      return (data, done) => z.brotliDecompress(data, done);
+      return (data, done) => z.brotliDecompress(data, BOUNDED, done);
     default:
       return undefined;
   }
@@ -750,7 +754,14 @@ function decode(
     }
     decoder(current, (error, result) => {
       try {
-        if (error) fail(new ProtocolError("corrupt compressed response body", { cause: error }));
+        if (error)
+          fail(
+            (error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE"
+              ? new ProtocolError(`the compressed response body decodes to more than ${MAX_DECODED_BODY_BYTES} bytes`, {
+                  cause: error,
+                })
+              : new ProtocolError("corrupt compressed response body", { cause: error }),
+          );
         else step(result);
       } catch (thrown) {
         fail(thrown);

@@ -74,6 +74,14 @@ export interface WireResponse {
   readonly response?: Response;
 }
 
+/**
+ * Most bytes a content-coded (`gzip`, `br`, `deflate`) response body may decode to. A few MB of
+ * gzip can inflate to gigabytes (a "zip bomb"): past this, the transport stops decoding and
+ * rejects with a {@link ProtocolError} instead of exhausting the host's memory. Bodies sent
+ * without a content coding are bounded by the deadline only.
+ */
+export const MAX_DECODED_BODY_BYTES = 256 * 1024 * 1024;
+
 /** Sends one request. Must settle by `deadline` and never throw synchronously. */
 export type Transport = (request: WireRequest) => Promise<WireResponse>;
 

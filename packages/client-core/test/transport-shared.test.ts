@@ -20,6 +20,7 @@ import { targetOf, targetOfUrl } from "../src/node-target.js";
 import { createFetchTransport } from "../src/transport-fetch.js";
 import { createNodeTransport } from "../src/transport-node.js";
 import {
+  MAX_DECODED_BODY_BYTES,
   ProtocolError,
   RequestSetupError,
   TimeoutReason,
@@ -284,6 +285,24 @@ describe.each(transports)("%s transport", (_name, transport) => {
         expect(bytes(response).byteLength).toBe(big.length);
         expect(Buffer.compare(Buffer.from(bytes(response)), big)).toBe(0);
       }
+    });
+
+    test("a compression bomb (300 KB of gzip, 300 MB decoded) is a ProtocolError, not an exhausted heap", async () => {
+      // gzip members concatenated: each inflates 1 MiB of zeros; the whole decodes past the cap
+      const member = gzipSync(Buffer.alloc(1024 * 1024));
+      const members = Math.ceil(MAX_DECODED_BODY_BYTES / (1024 * 1024)) + 44;
+      const bomb = Buffer.concat(Array.from({ length: members }, () => member));
+      expect(bomb.byteLength).toBeLessThan(1024 * 1024);
+      const server = await serve((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        res.end(bomb);
+      });
+      const heap = process.memoryUsage().arrayBuffers;
+      const error = await failure(transport(wire(server.url, { deadline: Date.now() + 20_000 })));
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error.message).toContain(`decodes to more than ${MAX_DECODED_BODY_BYTES} bytes`);
+      // what was decoded before the cap was let go of, not kept
+      expect(process.memoryUsage().arrayBuffers - heap).toBeLessThan(MAX_DECODED_BODY_BYTES + 64 * 1024 * 1024);
     });
 
     test("a generated 1 MB binary body with NUL and 0xFF bytes, chunked", async () => {
