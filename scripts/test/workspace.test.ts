@@ -92,30 +92,34 @@ describe("workspace pipeline", () => {
   });
 
   test("a new operation in a spec becomes a typed method, with no hand-written code", () => {
-    editSpec(
-      "wooshpay",
-      "components:\n",
-      [
-        "  /v1/file_links:",
-        "    get:",
-        "      operationId: fileLinks.list",
-        "      summary: List file links",
-        "      parameters:",
-        "        - name: limit",
-        "          in: query",
-        "          schema: { type: integer }",
-        "      responses:",
-        '        "200":',
-        "          description: A page of files.",
-        "          content:",
-        "            application/json:",
-        "              schema:",
-        "                type: object",
-        "                properties:",
-        "                  data: { type: array, items: { $ref: '#/components/schemas/File' } }",
-        "components:",
-        "",
-      ].join("\n"),
+    // Wooshpay's spec is produced from upstream.yaml + overlay.yaml: the operation is an overlay action
+    const overlay = join(clone, "specs", "wooshpay", "overlay.yaml");
+    writeFileSync(
+      overlay,
+      readFileSync(overlay, "utf8") +
+        [
+          "  - target: $.paths",
+          "    description: A test operation.",
+          "    update:",
+          "      /v1/file_links:",
+          "        get:",
+          "          operationId: fileLinks.list",
+          "          summary: List file links",
+          "          parameters:",
+          "            - name: limit",
+          "              in: query",
+          "              schema: { type: integer }",
+          "          responses:",
+          '            "200":',
+          "              description: A page of files.",
+          "              content:",
+          "                application/json:",
+          "                  schema:",
+          "                    type: object",
+          "                    properties:",
+          "                      data: { type: array, items: { $ref: '#/components/schemas/File' } }",
+          "",
+        ].join("\n"),
     );
     expect(run(process.execPath, ["scripts/generate.mjs", "wooshpay"]).status).toBe(0);
     const ops = readFileSync(join(clone, "packages/wooshpay-files/src/generated/operations.ts"), "utf8");
@@ -146,7 +150,11 @@ describe("workspace pipeline", () => {
   });
 
   test("spec lint fails on an example that violates its schema (the vendor's title: null)", () => {
-    editSpec("wooshpay", 'title:\n          type: [string, "null"]', "title:\n          type: string");
+    editSpec(
+      "wooshpay",
+      'A user friendly title for the document.\n          type: [string, "null"]',
+      "A user friendly title for the document.\n          type: string",
+    );
     const lint = run(process.execPath, ["scripts/lint-specs.mjs", "specs/wooshpay/openapi.yaml"]);
     expect(lint.status).toBe(1);
     expect(lint.stdout).toContain("no-invalid-media-type-examples");
