@@ -234,6 +234,85 @@ say(
 );
 // ---- end of auto-pagination ------------------------------------------------------------------
 
+// ---- listing 100k CDF files (bench/lib/files-list.mjs, issue 14) -----------------------------
+step("files list");
+const filesListLib = await import("./lib/files-list.mjs");
+const listRounds = quick ? 2 : filesListLib.LIST_ROUNDS;
+const listing = await filesListLib.filesList({
+  rounds: listRounds,
+  total: quick ? filesListLib.LIST_QUICK_ITEMS : filesListLib.LIST_ITEMS,
+});
+say();
+say(
+  `## Listing ${listing.total.toLocaleString("en")} CDF files, ${filesListLib.LIST_PAGE} per page: ` +
+    "`for await` vs a hand-written cursor loop vs @cognite/sdk",
+);
+say();
+say(
+  "The built @org/cognite-files (Node default transport) and @cognite/sdk 10.5.0 on one keep-alive loopback server " +
+    "(a child process) serving cursor pages of the spec's FileMetadata example. `for await (const f of " +
+    "cdf.files.list({ limit }))` against a loop over the same client's first pages (`(await cdf.files.list({ limit, " +
+    "cursor })).result.nextCursor`, `GET /files`), and `sdk.files.list({ limit }).autoPagingToArray({ limit: Infinity })` " +
+    "— which is `POST /files/list` (its only list), so our `files.filter`, the same request, is beside it. Every " +
+    `contender collects all the files into an array (what autoPagingToArray returns). ${listRounds} interleaved rounds ` +
+    "of one full walk each; medians of ms per walk and of the per-round ratios.",
+);
+say();
+say(
+  table(
+    ["contender", "ms per walk", "× hand loop"],
+    listing.rows.map((r) => [r.name, r.msPerWalk.toFixed(0), ratio(r.ratio)]),
+  ),
+);
+say();
+say(
+  `- target: \`for await\` ≤ ${filesListLib.LIST_TARGET}× the hand-written loop and less than @cognite/sdk: ` +
+    `${listing.ratio <= filesListLib.LIST_TARGET && listing.vsSdk < 1 ? "**met**" : "**not met**"} — ` +
+    `${ratio(listing.ratio)} the hand loop, ${ratio(listing.vsSdk)} @cognite/sdk's autoPagingToArray ` +
+    `(files.filter on the SDK's own request: ${ratio(listing.filterVsSdk)}).`,
+);
+// ---- end of listing 100k CDF files -----------------------------------------------------------
+
+// ---- 200 MB multipart upload memory (bench/lib/multipart-upload.mjs, issue 14) -----------------
+step("multipart upload memory");
+const multipartLib = await import("./lib/multipart-upload.mjs");
+const multipartRuns = quick ? 1 : 5;
+const multipartRows = await multipartLib.multipartUpload({ runs: multipartRuns });
+say();
+say(
+  `## Multipart upload memory: ${mb(multipartLib.MULTIPART_BYTES)} file-backed Blob (\`fs.openAsBlob\`), ` +
+    `${mb(multipartLib.MULTIPART_PART)} parts (peak RSS growth during the upload, median of ${multipartRuns} fresh processes)`,
+);
+say();
+say(
+  "`cdf.files.upload(metadata, blob, { multipartThreshold, partSize })` of the built @org/cognite-files at its default " +
+    "concurrency, against a loopback server (a child process) answering `initmultipartupload` with upload URLs on " +
+    "itself, discarding the `PUT` parts (every byte counted) and answering `completemultipartupload`. The floor `PUT`s " +
+    `the same parts, ${multipartLib.MULTIPART_CONCURRENCY} in flight, with a bare keep-alive \`http.request\` and ` +
+    "`blob.slice().stream()` piped in. Warm-up upload, GC, then RSS sampled every 2 ms.",
+);
+say();
+say(
+  table(
+    ["contender", "peak RSS growth", "runs", "MB/s", "parts (max in flight)"],
+    multipartRows.map((r) => [
+      r.name,
+      mb(r.growth),
+      r.growths.map(mb).join(", "),
+      r.mbPerSecond.toFixed(0),
+      `${r.parts} (${r.maxInFlight})`,
+    ]),
+  ),
+);
+say();
+const ourMultipart = multipartRows.find((r) => r.name.startsWith("@org/"));
+say(
+  `- target: peak RSS growth ≤ 3 × the part size (${mb(multipartLib.MULTIPART_TARGET)}): ` +
+    `${ourMultipart.growth <= multipartLib.MULTIPART_TARGET ? "**met**" : "**not met**"} — ${mb(ourMultipart.growth)} ` +
+    `(floor ${mb(multipartRows.find((r) => r.name.startsWith("floor")).growth)}).`,
+);
+// ---- end of 200 MB multipart upload memory ---------------------------------------------------
+
 // targets
 const MODES = ["sequential", "concurrency 32"];
 const find = (group, mode, name) => throughput[group][mode].find((r) => r.name === name);

@@ -4,11 +4,22 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** A strict tsconfig with the DOM lib and no ambient `@types`. */
+/**
+ * The strictest common tsconfig — `strict`, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess` —
+ * with the DOM lib and no ambient `@types`.
+ */
 export const tsconfig = (compilerOptions, include) =>
   JSON.stringify(
     {
-      compilerOptions: { strict: true, target: "es2022", lib: ["es2022", "dom"], types: [], ...compilerOptions },
+      compilerOptions: {
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
+        target: "es2022",
+        lib: ["es2022", "dom"],
+        types: [],
+        ...compilerOptions,
+      },
       include,
     },
     null,

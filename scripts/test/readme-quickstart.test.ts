@@ -82,7 +82,7 @@ describe.each(providers)("$name README quick start", (provider) => {
   });
 });
 
-test("every quick start type-checks against its package's types", () => {
+test("every quick start type-checks against its package's types under exactOptionalPropertyTypes", () => {
   const files = providers.map((provider) => {
     const file = join(work, `${provider.dir}.typecheck.ts`);
     const src = join(root, "packages", provider.dir, "src", "index.ts");
@@ -104,7 +104,15 @@ test("every quick start type-checks against its package's types", () => {
     },
   );
   if (!config) throw new Error("cannot read tsconfig.test.json");
-  const program = ts.createProgram(files, { ...config.options, noEmit: true, allowImportingTsExtensions: true });
+  // the strictest common settings a user may have: `token: process.env.X` must compile under them
+  const program = ts.createProgram(files, {
+    ...config.options,
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noEmit: true,
+    allowImportingTsExtensions: true,
+  });
   const problems = ts
     .getPreEmitDiagnostics(program)
     .filter((d) => d.file && files.includes(d.file.fileName))

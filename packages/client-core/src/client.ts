@@ -7,17 +7,17 @@
 import createClient, { type Client } from "openapi-fetch";
 import { sleep, withinDeadline } from "./abort.js";
 import { type APIPromise, apiPromise } from "./api-promise.js";
-import { inBrowser } from "./env.js";
+import { inBrowser, readEnv } from "./env.js";
 import { attemptError, errorKit } from "./error-kit.js";
 import {
   AbortError,
-  type ApiError,
+  ApiError,
   type ApiErrorInit,
   InvalidParamsError,
   InvalidResponseError,
   TimeoutError,
 } from "./errors.js";
-import { type Logger, levelledLogger } from "./logger.js";
+import { type Logger, type LogLevel, levelledLogger } from "./logger.js";
 import { bodySpent } from "./multipart.js";
 import { type PageCaller, pagePromise } from "./pagination.js";
 import { mergeHeaders, type PreparedRequest, prepareRequest } from "./request.js";
@@ -27,8 +27,9 @@ import { SecretSet } from "./secrets.js";
 import { defaultTransport } from "./transport.js";
 import { createFetchTransport } from "./transport-fetch.js";
 import type { ClientOptions, OperationMeta, RequestOptions, WithResponse } from "./types.js";
+import { StreamFile, toFile, type Uploadable } from "./uploads.js";
 import { checkBaseUrl } from "./url.js";
-import type { Transport, WireResponse } from "./wire.js";
+import type { StreamedBody, Transport, WireRequest, WireResponse } from "./wire.js";
 
 /** Context passed to a provider's auth hook. */
 export interface AuthContext {
@@ -60,6 +61,13 @@ export interface ProviderDefinition {
   secrets?: () => readonly string[];
   /** Response headers holding the request id, most specific first. */
   requestIdHeaders?: readonly string[];
+  /**
+   * Prefix of the provider's environment variables, e.g. `COZE`: the engine reads `<prefix>_LOG`
+   * (`debug`, `info`, `warn`, `error` or `off`) when `logLevel` is not given. Never read in a browser.
+   */
+  envPrefix?: string;
+  /** The request id a success body carries (e.g. Coze's `detail.logid`), which wins over `requestIdHeaders`. */
+  requestIdFromBody?: (body: unknown) => string | undefined;
   /** Maps an error response onto the error's code, message and provider fields. */
   mapError?: (status: number, body: unknown, headers: Headers) => Partial<ApiErrorInit> | undefined;
   /** Turns a success body into the method's result; throws an ApiError for a failed call in a 200. */
@@ -87,6 +95,40 @@ export type OperationCaller = <T>(
   options?: RequestOptions,
 ) => APIPromise<T>;
 
+/**
+ * A request to an absolute URL outside the API, e.g. a pre-signed upload or download URL of a
+ * storage service: sent by {@link CoreClient.send} under the client's retry, timeout, abort and
+ * error rules, but without its credentials and its default headers.
+ */
+export interface ExternalRequest {
+  readonly method: OperationMeta["method"];
+  /** Absolute `http:`/`https:` URL, query included (sent as given; never put in errors or logs). */
+  readonly url: string;
+  /** The only headers sent besides `content-type` (and `content-length`, set by the transport). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The body: text, bytes or a `Blob` (sent again on a retry), or a web `ReadableStream` / an
+   * `AsyncIterable` of bytes (a Node `Readable`, a {@link StreamFile}): read once, as it is sent,
+   * so not retried once a transport started reading it. Its `content-type` is the `content-type`
+   * header if given, else a `Blob`'s or `StreamFile`'s type, else `application/octet-stream`.
+   */
+  readonly body?: string | Uploadable;
+  /**
+   * Whether the request may be repeated (retried on a connection error, timeout, 408, 409, 429,
+   * 5xx). Default: `true` for GET, HEAD, PUT, DELETE and OPTIONS, `false` otherwise.
+   */
+  readonly idempotent?: boolean;
+  /**
+   * How a 2xx body is read: `blob` (default) a `Blob` typed with the response's `content-type`,
+   * read in full within the attempt's deadline (the transports buffer response bodies; a 204
+   * gives `undefined`); `json` parsed as JSON (`undefined` when empty); `none` discarded
+   * (resolves to `undefined`).
+   */
+  readonly responseType?: "blob" | "json" | "none";
+  /** Names the request in errors and logs, e.g. `files.upload part 3`. Default `external`. */
+  readonly label?: string;
+}
+
 /** The engine a provider client is built on. */
 export interface CoreClient<Paths extends {}> {
   /** Calls an operation with retries, timeouts and typed errors. */
@@ -96,6 +138,16 @@ export interface CoreClient<Paths extends {}> {
    * path as {@link CoreClient.call}, with the same options.
    */
   page: PageCaller;
+  /**
+   * Sends a request to an absolute URL (see {@link ExternalRequest}) with the same retries,
+   * per-attempt timeout, abort signal and typed, scrubbed errors as {@link CoreClient.call} —
+   * but neither the client's credentials nor its default headers (`User-Agent`, `Accept`,
+   * `ClientOptions.headers`) are sent, a 401 renews nothing, and the provider's error mapping
+   * and unwrapping do not apply. The URL's query (a pre-signed URL's signature) never appears in
+   * an error or a log line: they name the request by its label, origin and path. Resolves to the
+   * body read as `responseType` says: `T` is not checked (a `Blob | undefined` for `blob`).
+   */
+  send<T = unknown>(request: ExternalRequest, options?: RequestOptions): APIPromise<T>;
   /** The typed openapi-fetch client on the same base URL, fetch and headers (no retries). */
   raw: Client<Paths>;
   /** The resolved base URL. */
@@ -107,6 +159,12 @@ export interface CoreClient<Paths extends {}> {
    * provider code that fails outside a call, e.g. bad input caught before sending).
    */
   error(Class: typeof ApiError, init: ApiErrorInit): ApiError;
+  /**
+   * An error as one of this client's: branded, scrubbed and — given the operation — with its
+   * `operation` and the `<brand> <operationId> <METHOD> <path>: ` message prefix that every error
+   * of a call has (for provider code that checks a call's input itself). Not an `ApiError`: as is.
+   */
+  errorAbout(error: unknown, operation?: OperationMeta): unknown;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -117,12 +175,24 @@ type Outcome =
   | { ok: true; response: WireResponse; credentials: Record<string, string> | undefined }
   | { ok: false; error: ApiError; response?: WireResponse; credentials?: Record<string, string> | undefined };
 
-/** Creates the engine for one provider client. */
+/** What a client made with `createCoreClient(…, parent)` shares with its parent. */
+interface Shared {
+  secrets: SecretSet;
+}
+const sharedOf = new WeakMap<object, Shared>();
+
+/**
+ * Creates the engine for one provider client. With `parent` (a client's `withOptions`), the new
+ * engine shares the parent's record of secrets, so an error of either client is scrubbed of the
+ * credentials both have used; the transport is the parent's when the options' `fetch` is.
+ */
 export function createCoreClient<Paths extends {}>(
   provider: ProviderDefinition,
   options: ClientOptions = {},
+  parent?: CoreClient<{}>,
 ): CoreClient<Paths> {
-  const secrets = new SecretSet();
+  const inherited = parent === undefined ? undefined : sharedOf.get(parent);
+  const secrets = inherited?.secrets ?? new SecretSet();
   const knownSecrets = (): string[] => {
     for (const value of provider.secrets?.() ?? []) secrets.add(value);
     return secrets.list();
@@ -148,11 +218,21 @@ export function createCoreClient<Paths extends {}>(
       inBrowser() ? undefined : { "User-Agent": `${provider.packageName}/${provider.packageVersion}` },
       options.headers,
     );
+    if (provider.authenticate !== undefined && "authorization" in staticHeaders) throw authorizationRefused("headers");
   } catch (error) {
     throw rebrand(error);
   }
-  const log = levelledLogger(options.logger ?? console, options.logLevel ?? "warn", `[${provider.packageName}]`);
-  const debug = options.logLevel === "debug";
+  // Silent unless asked: a `logger`, a `logLevel`, or `<PREFIX>_LOG` (the option wins); without a `logger`, `console`.
+  const envLevel = provider.envPrefix === undefined ? undefined : logLevelFromEnv(`${provider.envPrefix}_LOG`);
+  const level = options.logLevel ?? envLevel;
+  const log = levelledLogger(
+    options.logger ?? (level === undefined ? undefined : console),
+    level ?? "warn",
+    `[${provider.packageName}]`,
+  );
+  const debug = level === "debug";
+  // a client of `withOptions` without a fetch of its own uses its parent's: the same `fetch`, or on
+  // Node the one keep-alive `node:http` transport (its connection pool)
   const transport: Transport =
     options.fetch || options.fetchOptions || !defaultTransport
       ? createFetchTransport(options.fetch ?? globalThis.fetch, options.fetchOptions)
@@ -160,6 +240,9 @@ export function createCoreClient<Paths extends {}>(
   const requestIdHeaders = provider.requestIdHeaders ?? ["x-request-id", "request-id"];
   const raw = rawClient<Paths>(baseUrl, staticHeaders, options, provider);
   const hooks: ResponseHooks = { mapError: provider.mapError, unwrap: provider.unwrap, requestIdHeaders };
+  /** Another host's responses: neither the provider's error mapping nor its unwrapping applies. */
+  const externalHooks: ResponseHooks = { mapError: undefined, unwrap: undefined, requestIdHeaders };
+  hooks.requestIdFromBody = provider.requestIdFromBody;
 
   /** Step 2: the credential headers of one attempt, within its deadline. */
   function authenticate(
@@ -193,12 +276,13 @@ export function createCoreClient<Paths extends {}>(
     callHeaders: Record<string, string> | undefined,
     context: AuthContext,
     timeoutMs: number,
+    anonymous: boolean,
   ): Promise<Outcome> {
     const signal = context.signal;
     const deadline = Date.now() + timeoutMs;
     let credentials: Record<string, string> | undefined;
     try {
-      const pending = authenticate(context, deadline, timeoutMs);
+      const pending = anonymous ? undefined : authenticate(context, deadline, timeoutMs);
       credentials = pending instanceof Promise ? await pending : pending;
     } catch (cause) {
       const error = attemptError(cause, "auth", timeoutMs, signal, kit);
@@ -206,12 +290,15 @@ export function createCoreClient<Paths extends {}>(
       throw error;
     }
     let headers: Record<string, string>;
-    const reusable = callHeaders === undefined && request.body === undefined && request.headers === undefined;
+    const reusable =
+      !anonymous && callHeaders === undefined && request.body === undefined && request.headers === undefined;
     if (reusable && credentials === merged.credentials && merged.headers !== undefined) {
       headers = merged.headers; // the same credentials object as last time: nothing to check again
     } else {
       try {
-        headers = mergeHeaders(staticHeaders, request.headers, credentials, callHeaders);
+        headers = anonymous
+          ? mergeHeaders(request.headers, callHeaders)
+          : mergeHeaders(staticHeaders, request.headers, credentials, callHeaders);
       } catch (cause) {
         throw attemptError(cause, "send", timeoutMs, signal, kit);
       }
@@ -242,11 +329,16 @@ export function createCoreClient<Paths extends {}>(
     }
   }
 
-  /** Every attempt of one call, with retries and one credential refresh after a 401. */
+  /**
+   * Every attempt of one call, with retries and one credential refresh after a 401. With
+   * `external` (a request of {@link CoreClient.send}, already prepared), no credentials, default
+   * headers or provider hooks.
+   */
   async function run(
     operation: OperationMeta,
     params: object | undefined,
     options: RequestOptions,
+    external?: PreparedRequest,
   ): Promise<WithResponse<unknown>> {
     const signal = options.signal;
     const route = `${operation.method} ${operation.path}`;
@@ -256,55 +348,78 @@ export function createCoreClient<Paths extends {}>(
     try {
       timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeout);
       maxRetries = checkRetries(options.maxRetries ?? defaultRetries);
-      request = prepareRequest(baseUrl, operation, params);
+      request = external ?? prepareRequest(baseUrl, operation, params);
+      if (external === undefined && provider.authenticate !== undefined && hasAuthorization(options.headers)) {
+        throw authorizationRefused("per-call headers");
+      }
     } catch (error) {
       throw rebrand(error);
     }
+    const anonymous = external !== undefined;
+    const responseHooks = anonymous ? externalHooks : hooks;
+    const refreshable = provider.refreshOnUnauthorized === true && !anonymous;
     let retries = 0;
     let refreshed = false;
     let context: AuthContext = { refresh: false, rejected: undefined, signal };
+    // log lines name the operation and the route with its ids (the path, never the query)
+    const where = `${operation.id} ${request.method} ${request.path}`;
+    const callStarted = Date.now();
+    let attempts = 0;
+    /** The call ends with `error`: a warning line (not for the caller's abort), then the error. */
+    const finalFailure = (error: unknown): unknown => {
+      if (error instanceof ApiError && !(error instanceof AbortError) && !(error instanceof InvalidParamsError)) {
+        log.warn(
+          `${where} failed after ${attempts} attempt${attempts === 1 ? "" : "s"} (${Date.now() - callStarted} ms${error.requestId ? `, request id ${error.requestId}` : ""}): ${error.message}`,
+        );
+      }
+      return error;
+    };
     for (;;) {
       if (signal?.aborted)
         throw makeError(AbortError, { message: "request aborted by the caller", cause: signal.reason });
-      const started = debug ? Date.now() : 0;
-      const sent = await attempt(request, options.headers, context, timeoutMs);
+      const started = Date.now();
+      attempts++;
+      let sent: Outcome;
+      try {
+        sent = await attempt(request, options.headers, context, timeoutMs, anonymous);
+      } catch (error) {
+        throw finalFailure(error);
+      }
       let error: ApiError;
       let response: WireResponse | undefined;
       if (sent.ok) {
-        const settled = settle(sent.response, operation, route, hooks, kit);
+        const settled = settle(sent.response, operation, route, responseHooks, kit);
         if ("result" in settled) {
-          if (debug)
-            log.debug(`${request.method} ${request.path} -> ${sent.response.status} (${Date.now() - started} ms)`);
+          if (debug) log.debug(attemptLine(where, sent.response, settled.result.requestId, attempts, started));
           return settled.result;
         }
         ({ error, response } = settled);
       } else {
         ({ error, response } = sent);
       }
-      if (debug)
-        log.debug(`${request.method} ${request.path} -> ${error.status ?? error.name} (${Date.now() - started} ms)`);
+      if (debug) log.debug(attemptLine(where, response ?? error, error.requestId, attempts, started));
       if (bodySpent(request.body)) {
         // a streamed body was read by this attempt: there is nothing left to send again
         if (
-          (error.status === 401 && provider.refreshOnUnauthorized && !refreshed) ||
+          (error.status === 401 && refreshable && !refreshed) ||
           shouldRetry(operation.idempotent, error, response?.headers, retries, maxRetries)
         )
           error.message +=
             "; not retried: the request body is a stream that was already sent and cannot be replayed (pass a Blob, e.g. fs.openAsBlob(path), to allow retries)";
-        throw error;
+        throw finalFailure(error);
       }
-      if (error.status === 401 && provider.refreshOnUnauthorized && !refreshed) {
+      if (error.status === 401 && refreshable && !refreshed) {
         refreshed = true;
         context = { refresh: true, rejected: sent.credentials, signal };
-        log.info(`${request.method} ${request.path}: 401, renewing credentials and retrying once`);
+        log.info(`${where}: 401, renewing credentials and retrying once (attempt ${attempts})`);
         continue;
       }
       context = { refresh: false, rejected: undefined, signal };
-      if (!shouldRetry(operation.idempotent, error, response?.headers, retries, maxRetries)) throw error;
+      if (!shouldRetry(operation.idempotent, error, response?.headers, retries, maxRetries)) throw finalFailure(error);
       const delay = serverRetryDelayMs(response?.headers) ?? backoffDelayMs(retries);
       retries++;
       log.info(
-        `${request.method} ${request.path}: ${error.message}; retry ${retries}/${maxRetries} in ${Math.round(delay)} ms`,
+        `${where}: ${error.message}; retry ${retries}/${maxRetries} in ${Math.round(delay)} ms (attempt ${attempts}${error.requestId ? `, request id ${error.requestId}` : ""})`,
       );
       try {
         await sleep(delay, signal);
@@ -314,8 +429,13 @@ export function createCoreClient<Paths extends {}>(
     }
   }
 
+  /** Every error of a call leaves through here: branded, with its operation and the message prefix. */
+  const about = (operation: OperationMeta) => (error: unknown) => {
+    throw kit.about(error, operation);
+  };
+
   const call: OperationCaller = <T>(operation: OperationMeta, params: object | undefined, options?: RequestOptions) =>
-    apiPromise(run(operation, params, options ?? {}) as Promise<WithResponse<T>>);
+    apiPromise(run(operation, params, options ?? {}).catch(about(operation)) as Promise<WithResponse<T>>);
 
   const page: PageCaller = <Item, Result>(
     operation: OperationMeta,
@@ -323,11 +443,138 @@ export function createCoreClient<Paths extends {}>(
     options?: RequestOptions,
   ) => {
     const callOptions = options ?? {};
-    const fetch = (pageParams: object | undefined) => run(operation, pageParams, callOptions);
-    return pagePromise<Item, Result>({ operation, fetch, error: makeError }, params);
+    const fetch = (pageParams: object | undefined) =>
+      run(operation, pageParams, callOptions).catch(about(operation)) as Promise<WithResponse<unknown>>;
+    const error = (Class: typeof ApiError, init: ApiErrorInit) =>
+      kit.about(makeError(Class, init), operation) as ApiError;
+    return pagePromise<Item, Result>({ operation, fetch, error }, params);
   };
 
-  return { call, page, raw, baseUrl, log, error: makeError };
+  const send = <T>(request: ExternalRequest, options?: RequestOptions): APIPromise<T> => {
+    let prepared: { operation: OperationMeta; request: PreparedRequest };
+    try {
+      prepared = prepareExternal(request);
+    } catch (error) {
+      return apiPromise(Promise.reject(rebrand(error)));
+    }
+    const none = request.responseType === "none";
+    const result = run(prepared.operation, undefined, options ?? {}, prepared.request).then((settled) => {
+      if (none) settled.data = undefined;
+      return settled;
+    }, about(prepared.operation));
+    return apiPromise(result as Promise<WithResponse<T>>);
+  };
+
+  const errorAbout = (error: unknown, operation?: OperationMeta): unknown =>
+    operation === undefined ? rebrand(error) : kit.about(error, operation);
+
+  const core: CoreClient<Paths> = { call, page, send, raw, baseUrl, log, error: makeError, errorAbout };
+  sharedOf.set(core, { secrets });
+  return core;
+}
+
+/** Whether a headers object sets `Authorization` (in any case). */
+function hasAuthorization(headers: Record<string, string> | undefined): boolean {
+  return headers !== undefined && Object.keys(headers).some((name) => name.toLowerCase() === "authorization");
+}
+
+/** The client sends its own credentials: an `Authorization` header would silently replace them. */
+function authorizationRefused(where: string): InvalidParamsError {
+  return new InvalidParamsError({
+    message: `${where} may not set Authorization: the client sends its own credentials; to call with other credentials use client.withOptions({ token }) (or { apiKey }), or client.raw`,
+  });
+}
+
+/** `files.retrieve GET /v1/files/42 -> 404 Not Found (attempt 1, 12 ms, request id abc)`. */
+function attemptLine(
+  where: string,
+  outcome: WireResponse | ApiError,
+  requestId: string | undefined,
+  attempt: number,
+  started: number,
+): string {
+  const status =
+    outcome instanceof ApiError
+      ? outcome.name
+      : `${outcome.status}${outcome.statusText ? ` ${outcome.statusText}` : ""}`;
+  return `${where} -> ${status} (attempt ${attempt}, ${Date.now() - started} ms${requestId ? `, request id ${requestId}` : ""})`;
+}
+
+/** `<PREFIX>_LOG`, when it names a level; never read in a browser. */
+function logLevelFromEnv(name: string): LogLevel | undefined {
+  const value = inBrowser() ? undefined : readEnv(name)?.toLowerCase();
+  return value === "debug" || value === "info" || value === "warn" || value === "error" || value === "off"
+    ? value
+    : undefined;
+}
+
+const EXTERNAL_METHODS: readonly string[] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "POST", "PATCH"];
+const IDEMPOTENT_METHODS: readonly string[] = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"];
+
+/**
+ * An {@link ExternalRequest} as the engine's operation and prepared request: the operation's
+ * `path` (what errors and logs show) is the URL without its query and fragment.
+ */
+function prepareExternal(request: ExternalRequest): { operation: OperationMeta; request: PreparedRequest } {
+  const label = request?.label ?? "external";
+  if (typeof request !== "object" || request === null) {
+    throw new InvalidParamsError({ message: "send: the request must be an object" });
+  }
+  const method = request.method;
+  if (typeof method !== "string" || !EXTERNAL_METHODS.includes(method)) {
+    throw new InvalidParamsError({ message: `${label}: unsupported method ${JSON.stringify(String(method))}` });
+  }
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    throw new InvalidParamsError({ message: `${label}: the URL is not an absolute URL` });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidParamsError({ message: `${label}: the URL must be http: or https:, got ${url.protocol}` });
+  }
+  const shown = `${url.origin}${url.pathname}`;
+  const headers = mergeHeaders(request.headers as Record<string, string> | undefined);
+  let body: WireRequest["body"];
+  let contentType: string | undefined;
+  const given = request.body;
+  if (given !== undefined && given !== null) {
+    if (typeof given === "string" || given instanceof Uint8Array || given instanceof Blob) body = given;
+    else if (given instanceof ArrayBuffer) body = new Uint8Array(given);
+    else if (ArrayBuffer.isView(given)) body = new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
+    else {
+      let file: File | StreamFile;
+      try {
+        file = given instanceof StreamFile ? given : toFile(given);
+      } catch (cause) {
+        throw new InvalidParamsError({ message: `${label}: the body is not text, bytes, a Blob or a stream`, cause });
+      }
+      if (file instanceof StreamFile && file.used) {
+        throw new InvalidParamsError({ message: `${label}: the body is a stream that was already read` });
+      }
+      // a StreamFile is read as a StreamedBody of unknown length (sent chunked)
+      body = file as StreamFile & StreamedBody;
+    }
+    const ownType = body instanceof Blob || body instanceof StreamFile ? body.type : "";
+    contentType = headers["content-type"] ?? (ownType || "application/octet-stream");
+  }
+  const responseType = request.responseType ?? "blob";
+  const operation: OperationMeta = {
+    id: label,
+    method,
+    path: shown,
+    pathParams: [],
+    queryParams: [],
+    required: [],
+    body: body !== undefined,
+    idempotent: request.idempotent ?? IDEMPOTENT_METHODS.includes(method),
+    responseBody: responseType === "json",
+    binaryResponse: responseType !== "json",
+  };
+  return {
+    operation,
+    request: { method, url: request.url, path: shown, body, contentType, headers },
+  };
 }
 
 /** The public escape hatch: openapi-fetch on the same base URL and headers, plus the provider's credentials. */

@@ -1,5 +1,10 @@
-/** Reads an environment variable where one exists (Node, Bun, Deno with permission); `undefined` elsewhere. */
+/**
+ * Reads an environment variable where one exists (Node, Bun, Deno with permission); `undefined`
+ * elsewhere — and always in a browser page, where a bundler's `process.env` shim is no place for
+ * credentials or settings.
+ */
 export function readEnv(name: string): string | undefined {
+  if (inBrowser()) return undefined;
   const g = globalThis as {
     process?: { env?: Record<string, string | undefined> };
     Deno?: { env?: { get?: (key: string) => string | undefined } };

@@ -13,6 +13,7 @@ import {
   TimeoutError,
 } from "./errors.js";
 import { scrubInit } from "./secrets.js";
+import type { OperationMeta } from "./types.js";
 import { ProtocolError, RequestSetupError, TimeoutReason } from "./wire.js";
 
 /** Makes a client's errors. */
@@ -21,6 +22,12 @@ export interface ErrorKit {
   make(Class: typeof ApiError, init: ApiErrorInit): ApiError;
   /** An unbranded `ApiError` (thrown by shared code) remade with the brand; anything else as is. */
   rebrand(error: unknown): unknown;
+  /**
+   * The error as it leaves a call of `operation`: branded (see `rebrand`), with `operation` set and
+   * its message starting with `<brand> <operationId> <METHOD> <path template>: `. Anything that is
+   * not an `ApiError` is returned as is.
+   */
+  about(error: unknown, operation: OperationMeta): unknown;
 }
 
 /** The error kit of one client: `brand` on every error, `secrets()` scrubbed from it. */
@@ -35,10 +42,31 @@ export function errorKit(brand: string, secrets: () => readonly string[]): Error
           code: error.code,
           requestId: error.requestId,
           body: error.body,
+          headers: error.headers,
+          operation: error.operation,
           cause: (error as { cause?: unknown }).cause,
         })
       : error;
-  return { make, rebrand };
+  const about = (error: unknown, operation: OperationMeta): unknown => {
+    const branded = rebrand(error);
+    if (!(branded instanceof ApiError)) return branded;
+    const route = `${operation.method} ${operation.path}`;
+    const prefix = `${brand} ${operation.id} ${route}: `;
+    if (!branded.message.startsWith(prefix)) {
+      // shared checks name the operation themselves (`files.retrieve: missing …`): said once, in front
+      let rest = branded.message;
+      for (const legacy of [`${operation.id} (${route}): `, `${operation.id}: `]) {
+        if (rest.startsWith(legacy)) {
+          rest = rest.slice(legacy.length);
+          break;
+        }
+      }
+      branded.message = prefix + rest;
+    }
+    if (branded.operation === undefined) (branded as { operation: string | undefined }).operation = operation.id;
+    return branded;
+  };
+  return { make, rebrand, about };
 }
 
 /**

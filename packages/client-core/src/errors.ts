@@ -27,6 +27,8 @@ export interface ApiErrorInit {
   fields?: Record<string, unknown> | undefined;
   /** Brand of the provider that produced the error (see `ProviderErrorClass`). */
   provider?: string | undefined;
+  /** The operation the error is about (`files.retrieve`), when one is known. */
+  operation?: string | undefined;
 }
 
 /** Base class of every error a client throws. */
@@ -43,6 +45,8 @@ export class ApiError extends Error {
   readonly body: unknown;
   /** The provider brand, set by the provider package. */
   readonly provider: string | undefined;
+  /** The operation the error is about (the spec's operationId, e.g. `files.retrieve`), when one is known. */
+  readonly operation: string | undefined;
 
   constructor(init: ApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -52,14 +56,35 @@ export class ApiError extends Error {
     this.headers = init.headers ? redactHeaders(init.headers) : undefined;
     this.body = init.body;
     this.provider = init.provider;
+    this.operation = init.operation;
     if (init.fields) Object.assign(this, init.fields);
   }
 
-  /** A plain, secret-free view for logs and `JSON.stringify`. */
-  toJSON(): Record<string, unknown> {
-    const { stack: _stack, cause: _cause, ...own } = this as unknown as Record<string, unknown>;
-    return { name: this.name, message: this.message, ...own };
+  /**
+   * The compact record `JSON.stringify(error)` gives, for logs: `name`, `status`, `code`,
+   * `requestId`, `operation` and `message` (scrubbed like the error itself). The response's
+   * `headers` and `body`, the `cause` and provider fields stay on the object and are not serialized.
+   */
+  toJSON(): ApiErrorJSON {
+    return {
+      name: this.name,
+      status: this.status,
+      code: this.code,
+      requestId: this.requestId,
+      operation: this.operation,
+      message: this.message,
+    };
   }
+}
+
+/** What `JSON.stringify(error)` gives for an {@link ApiError}. */
+export interface ApiErrorJSON {
+  name: string;
+  status: number | undefined;
+  code: string | number | undefined;
+  requestId: string | undefined;
+  operation: string | undefined;
+  message: string;
 }
 
 /** HTTP 400. */

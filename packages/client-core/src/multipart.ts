@@ -222,7 +222,7 @@ export class MultipartStream implements StreamedBody {
   }
 }
 
-/** Whether a prepared body was (or started to be) consumed and cannot be sent again. */
+/** Whether a prepared body (a multipart stream, or a file stream sent as is) was (or started to be) consumed and cannot be sent again. */
 export function bodySpent(body: unknown): boolean {
-  return body instanceof MultipartStream && body.used;
+  return (body instanceof MultipartStream || body instanceof StreamFile) && body.used;
 }

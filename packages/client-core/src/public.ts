@@ -8,6 +8,7 @@
 
 export type {
   APIPromise,
+  ApiErrorJSON,
   ClientOptions,
   Logger,
   LogLevel,

@@ -11,6 +11,7 @@ import { isToken, isValidHeaderValue } from "./header-check.js";
 import { encodeMultipart, type MultipartStream } from "./multipart.js";
 import type { OperationMeta } from "./types.js";
 import { checkEncodable, fillPath } from "./url.js";
+import type { WireRequest } from "./wire.js";
 
 /** A call's request, encoded once and reused by every attempt. */
 export interface PreparedRequest {
@@ -22,9 +23,9 @@ export interface PreparedRequest {
   /**
    * The body, when the operation has one: JSON text; or a multipart body — a `Blob` (sent again
    * on a retry) or, with a streamed file, a {@link MultipartStream} (sent once: a call is not
-   * retried after a transport started reading it).
+   * retried after a transport started reading it); for `CoreClient.send`, any body a transport takes.
    */
-  readonly body: string | Blob | MultipartStream | undefined;
+  readonly body: string | Blob | MultipartStream | WireRequest["body"] | undefined;
   /** The body's `content-type` when it is not JSON (multipart: with its boundary). */
   readonly contentType?: string | undefined;
   /** The header params (`OperationMeta.headerParams`), by their spec names; validated. */

@@ -51,8 +51,8 @@ function readBody(
 /** Turns a non-2xx response into the typed error for its status, with the provider's fields. */
 export function errorFromResponse(
   response: WireResponse,
-  operation: OperationMeta,
-  route: string,
+  _operation: OperationMeta,
+  _route: string,
   mapError: ErrorMapper | undefined,
   requestIdHeaders: readonly string[],
   makeError: ErrorFactory,
@@ -74,7 +74,7 @@ export function errorFromResponse(
   return makeError(errorClassForStatus(response.status), {
     ...mapped,
     status: response.status,
-    message: `${operation.id} (${route}): ${response.status} ${response.statusText || "error"}${detail ? `: ${detail}` : ""}`,
+    message: `${response.status} ${response.statusText || "error"}${detail ? `: ${detail}` : ""}`,
     requestId: mapped.requestId ?? requestIdFrom(response.headers, requestIdHeaders),
     headers: headersToObject(response.headers),
     body,
@@ -85,7 +85,7 @@ export function errorFromResponse(
 export function parseSuccessBody(
   response: WireResponse,
   operation: OperationMeta,
-  route: string,
+  _route: string,
   requestId: string | undefined,
   makeError: ErrorFactory,
 ): unknown {
@@ -94,7 +94,7 @@ export function parseSuccessBody(
     if (!operation.responseBody || response.status === 204) return undefined;
     throw makeError(InvalidResponseError, {
       status: response.status,
-      message: `${operation.id} (${route}): ${response.status}: expected a JSON body, got none`,
+      message: `${response.status}: expected a JSON body, got none`,
       requestId,
       headers: headersToObject(response.headers),
     });
@@ -102,7 +102,7 @@ export function parseSuccessBody(
   if (!read.json) {
     throw makeError(InvalidResponseError, {
       status: response.status,
-      message: `${operation.id} (${route}): ${response.status}: response body is not valid JSON: ${excerpt(read.text)}`,
+      message: `${response.status}: response body is not valid JSON: ${excerpt(read.text)}`,
       requestId,
       headers: headersToObject(response.headers),
       body: excerpt(read.text),
@@ -130,6 +130,8 @@ export interface ResponseHooks {
   mapError: ErrorMapper | undefined;
   unwrap: ((body: unknown, context: UnwrapContext) => unknown) | undefined;
   requestIdHeaders: readonly string[];
+  /** The request id a success body carries (e.g. Coze's `detail.logid`); it wins over the headers'. */
+  requestIdFromBody?: ((body: unknown) => string | undefined) | undefined;
 }
 
 /** A settled response: the call's result, or the error of its status. */
@@ -166,9 +168,18 @@ export function settle(
       response,
     };
   }
-  const requestId = requestIdFrom(response.headers, hooks.requestIdHeaders);
+  const headerRequestId = requestIdFrom(response.headers, hooks.requestIdHeaders);
   const binary = operation.binaryResponse === true;
-  const body = binary ? binaryBody(response) : parseSuccessBody(response, operation, route, requestId, kit.make);
+  const body = binary ? binaryBody(response) : parseSuccessBody(response, operation, route, headerRequestId, kit.make);
+  // one rule for errors and results: the provider's id in the body first, else the headers'
+  let requestId = headerRequestId;
+  if (hooks.requestIdFromBody && !binary) {
+    try {
+      requestId = hooks.requestIdFromBody(body) ?? headerRequestId;
+    } catch {
+      // an odd body keeps the headers' id
+    }
+  }
   let data: unknown = body;
   if (hooks.unwrap && !binary) {
     try {
@@ -191,7 +202,7 @@ export function settle(
             ? (kit.rebrand(error) as ApiError)
             : kit.make(InvalidResponseError, {
                 status: response.status,
-                message: `${operation.id} (${route}): the response could not be read: ${describe(error)}`,
+                message: `the response could not be read: ${describe(error)}`,
                 requestId,
                 cause: error,
               }),

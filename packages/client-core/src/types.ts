@@ -98,42 +98,45 @@ export type PaginationMeta =
 /** Options of a client, common to every provider. Per-call {@link RequestOptions} override them. */
 export interface ClientOptions {
   /** Base URL of the API, without a trailing slash. Defaults to the provider's production server. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** Time allowed for each attempt (connect, headers and body), in ms. Default 60 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries after the first attempt for retryable failures. Default 2; `0` disables. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * A `fetch` implementation (tests, proxies, edge runtimes); when given, it is always used.
    * Default: on Node, a keep-alive `node:http`/`node:https` transport (the `node` export
    * condition); elsewhere the global `fetch`.
    */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /**
    * Extra `RequestInit` for every request, e.g. an undici `dispatcher` for a proxy. Requests then
    * go through `fetch` (the given one, or the global one) rather than the Node transport.
    */
-  fetchOptions?: RequestInit;
+  fetchOptions?: RequestInit | undefined;
   /** Headers sent with every request. */
-  headers?: Record<string, string>;
-  /** Receives debug/info/warn/error lines; credentials are never logged. */
-  logger?: Logger;
-  /** Lowest level passed to `logger`. Default `"warn"`. */
-  logLevel?: LogLevel;
+  headers?: Record<string, string> | undefined;
+  /**
+   * Receives debug/info/warn/error lines; credentials are never logged. Default: none (silent) —
+   * unless `logLevel` or the provider's `<PREFIX>_LOG` variable is set, then `console`.
+   */
+  logger?: Logger | undefined;
+  /** Lowest level passed to `logger`. Default: the provider's `<PREFIX>_LOG` variable, else `"warn"`. */
+  logLevel?: LogLevel | undefined;
   /** Allow sending credentials over plain `http://` to a non-loopback host. Default `false`. */
-  allowInsecureHttp?: boolean;
+  allowInsecureHttp?: boolean | undefined;
 }
 
 /** Options of one call. */
 export interface RequestOptions {
   /** Cancels the call, including while it waits to retry. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Overrides the client's `timeoutMs` for each attempt of this call. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Overrides the client's `maxRetries` for this call. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Extra headers for this call. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
 }
 
 /** A result together with the raw response it came from. */

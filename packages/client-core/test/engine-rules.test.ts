@@ -106,7 +106,7 @@ describe("failures before sending are InvalidParamsError, never retried, nothing
     for (const params of [{ name: 10n }, cyclic]) {
       const error = await rejection(client.call({ ...createItem, idempotent: true }, params));
       expect(error).toBeInstanceOf(InvalidParamsError);
-      expect(error.message).toMatch(/items\.create: the request body cannot be serialised as JSON/);
+      expect(error.message).toMatch(/^test items\.create POST \/items: the request body cannot be serialised as JSON/);
     }
     expect(server?.requests).toHaveLength(0);
   });

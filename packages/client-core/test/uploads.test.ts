@@ -276,7 +276,9 @@ describe("retries", () => {
     await client.call(upload, { file });
     const error = await rejection(client.call(upload, { file }));
     expect(error).toBeInstanceOf(InvalidParamsError);
-    expect(error.message).toContain('files.upload: multipart field "file" holds a stream that was already read');
+    expect(error.message).toContain(
+      'test files.upload POST /files: multipart field "file" holds a stream that was already read',
+    );
     expect(received).toHaveLength(1);
   });
 });
@@ -292,7 +294,7 @@ describe("bad input, refused before anything is sent", () => {
     const client = testClient(url);
     const error = await rejection(client.call(upload, { file: value }));
     expect(error).toBeInstanceOf(InvalidParamsError);
-    expect(error.message).toMatch(/^files\.upload: multipart field "file" /);
+    expect(error.message).toMatch(/^test files\.upload POST \/files: multipart field "file" /);
     expect(received).toHaveLength(0);
   });
 
@@ -309,7 +311,7 @@ describe("bad input, refused before anything is sent", () => {
     ]) {
       const error = await rejection(client.call(upload, params));
       expect(error).toBeInstanceOf(InvalidParamsError);
-      expect(error.message).toMatch(/^files\.upload: /);
+      expect(error.message).toMatch(/^test files\.upload POST \/files: /);
       expect(error.message).not.toContain("Injected");
     }
     expect(received).toHaveLength(0);

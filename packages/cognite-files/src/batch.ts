@@ -1,30 +1,38 @@
 /**
- * Retrieval of any number of files: chunks of at most 1000 items, at most `concurrency`
- * requests in flight, results in request order. When a chunk finally fails, the error keeps
- * the files already retrieved and names the items that were not.
+ * Any number of items in chunks: chunks of at most `chunkSize` items, at most `concurrency`
+ * requests in flight, results in request order. When a chunk finally fails, the rest is aborted
+ * and the error keeps the results of the chunks that succeeded and names the items that did not.
+ * Used by `files.retrieveMultiple`, `files.update`, `files.delete` and `files.downloadLink`
+ * (chunks of the spec's `maxItems`), and by `files.upload` for the parts of a multipart upload
+ * (chunks of one part).
  */
-import type { APIPromise, ApiError, RequestOptions } from "@org/client-core";
-import type { components } from "./generated/schema.js";
-import type { FileIdentifier } from "./validate.js";
-
-type FileMetadata = components["schemas"]["FileMetadata"];
-type FetchChunk = (
-  items: FileIdentifier[],
-  options: RequestOptions,
-) => APIPromise<components["schemas"]["FileMetadataList"]>;
+import { AbortError, type ApiError, type RequestOptions } from "@org/client-core";
 
 /** Largest number of items Cognite accepts in one by-ids request. */
 export const CHUNK_SIZE = 1000;
 
-export async function retrieveInChunks(
-  items: readonly FileIdentifier[],
-  fetchChunk: FetchChunk,
+/** Sends one chunk; resolves to that chunk's results, in order. */
+export type ChunkSender<Item, Result> = (items: Item[], options: RequestOptions) => Promise<readonly Result[]>;
+
+/** What a chunked call failed with, and how far it got. */
+export type ChunkFailureReport<Item, Result> = (error: ApiError, succeeded: Result[], failed: Item[]) => void;
+
+/** By default the error carries `succeeded` (results of the chunks that succeeded) and `failed` (the other items). */
+const attachProgress = <Item, Result>(error: ApiError, succeeded: Result[], failed: Item[]) => {
+  Object.assign(error, { succeeded, failed });
+};
+
+export async function inChunks<Item, Result>(
+  items: readonly Item[],
+  chunkSize: number,
+  sendChunk: ChunkSender<Item, Result>,
   concurrency: number,
   options: RequestOptions,
-): Promise<FileMetadata[]> {
-  const chunks: FileIdentifier[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK_SIZE) chunks.push(items.slice(i, i + CHUNK_SIZE));
-  const results: (FileMetadata[] | undefined)[] = new Array(chunks.length);
+  report: ChunkFailureReport<Item, Result> = attachProgress,
+): Promise<Result[]> {
+  const chunks: Item[][] = [];
+  for (let i = 0; i < items.length; i += chunkSize) chunks.push(items.slice(i, i + chunkSize));
+  const results: (readonly Result[] | undefined)[] = new Array(chunks.length);
   let next = 0;
   let failure: ApiError | undefined;
   // One failure for good ends the whole call: the chunks still in flight (and their pending
@@ -40,7 +48,7 @@ export async function retrieveInChunks(
     while (failure === undefined && !stop.signal.aborted && next < chunks.length) {
       const index = next++;
       try {
-        results[index] = (await fetchChunk(chunks[index] as FileIdentifier[], chunkOptions)).items;
+        results[index] = await sendChunk(chunks[index] as Item[], chunkOptions);
       } catch (error) {
         if (failure === undefined) {
           failure = error as ApiError;
@@ -55,15 +63,19 @@ export async function retrieveInChunks(
     outer?.removeEventListener("abort", onOuterAbort);
   }
 
+  if (failure === undefined && results.some((r) => r === undefined)) {
+    // the caller aborted between two chunks: none was in flight to fail with the abort
+    failure = new AbortError({ message: "request aborted by the caller", cause: outer?.reason, provider: "cognite" });
+  }
   if (failure !== undefined) {
-    const succeeded: FileMetadata[] = [];
-    const failed: FileIdentifier[] = [];
+    const succeeded: Result[] = [];
+    const failed: Item[] = [];
     chunks.forEach((chunk, index) => {
       const done = results[index];
       if (done) succeeded.push(...done);
       else failed.push(...chunk);
     });
-    Object.assign(failure, { succeeded, failed });
+    report(failure, succeeded, failed);
     throw failure;
   }
   return results.flatMap((r) => r ?? []);

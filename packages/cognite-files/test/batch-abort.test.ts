@@ -3,7 +3,13 @@
 // still says which files were retrieved and which items were not.
 import { json } from "@org/testing";
 import { expect, test } from "vitest";
-import { BadRequestError, CHUNK_SIZE, type CogniteApiError, createCogniteClient } from "../src/index.js";
+import {
+  BadRequestError,
+  CHUNK_SIZE,
+  type CogniteApiError,
+  createCogniteClient,
+  type FileMetadata,
+} from "../src/index.js";
 import { byIds, ids, itemsOf, PROJECT, serve, TOKEN } from "./support.js";
 
 const cognite = (baseUrl: string) => createCogniteClient({ project: PROJECT, baseUrl, token: TOKEN });
@@ -34,7 +40,7 @@ test("a chunk failing for good aborts a chunk still in flight", async () => {
     .catch((e: unknown) => e)) as CogniteApiError;
   expect(error).toBeInstanceOf(BadRequestError);
   expect(Date.now() - started).toBeLessThan(5_000); // not the 60 s timeout of chunk 3
-  expect(error.succeeded?.map((f) => f.id)).toEqual(ids(1000).map((i) => i.id));
+  expect((error.succeeded as FileMetadata[] | undefined)?.map((f) => f.id)).toEqual(ids(1000).map((i) => i.id));
   expect(error.failed).toEqual(ids(2000, 1001));
   await expect.poll(() => chunk3Closed, { timeout: 2_000 }).toBe(true);
 });

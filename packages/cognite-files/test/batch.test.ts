@@ -6,6 +6,7 @@ import {
   CogniteApiError,
   createCogniteClient,
   type FileIdentifier,
+  type FileMetadata,
   InvalidParamsError,
 } from "../src/index.js";
 import { byIds, delay, ids, itemsOf, metadataFor, PROJECT, serve, TOKEN } from "./support.js";
@@ -152,7 +153,9 @@ describe("a chunk that finally fails", () => {
     const e = error as CogniteApiError;
     expect(e).toMatchObject({ status: 400, code: 400, requestId: "req-chunk-2", missing: [{ id: 1500 }] });
     // all three chunks were in flight at once (concurrency 4): chunks 1 and 3 answered first
-    expect(e.succeeded?.map((f) => f.id)).toEqual([...ids(1000), ...ids(1000, 2001)].map((i) => i.id));
+    expect((e.succeeded as FileMetadata[] | undefined)?.map((f) => f.id)).toEqual(
+      [...ids(1000), ...ids(1000, 2001)].map((i) => i.id),
+    );
     expect(e.failed).toEqual(ids(1000, 1001));
     expect(e.succeeded?.[0]).toEqual(metadataFor({ id: 1 }));
   });
@@ -164,7 +167,7 @@ describe("a chunk that finally fails", () => {
       .catch((e: unknown) => e)) as CogniteApiError;
     expect(error).toBeInstanceOf(CogniteApiError);
     expect(server.requests).toHaveLength(2);
-    expect(error.succeeded?.map((f) => f.id)).toEqual(ids(1000).map((i) => i.id));
+    expect((error.succeeded as FileMetadata[] | undefined)?.map((f) => f.id)).toEqual(ids(1000).map((i) => i.id));
     expect(error.failed).toEqual(ids(2000, 1001));
   });
 });

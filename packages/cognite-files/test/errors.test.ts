@@ -49,8 +49,17 @@ describe("CogniteApiError", () => {
       provider: "cognite",
     });
     expect((error as Error).message).toContain("Files not found");
+    // JSON.stringify gives the compact record; missing/duplicated, body and headers stay on the object
     const plain = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
-    expect(plain).toMatchObject({ code: 400, requestId: "c0ffee-42", missing: [{ id: 7 }, { externalId: "gone" }] });
+    expect(plain).toEqual({
+      name: "BadRequestError",
+      status: 400,
+      code: 400,
+      requestId: "c0ffee-42",
+      operation: "files.retrieveMultiple",
+      message: (error as Error).message,
+    });
+    expect((error as Error).message).toMatch(/^cognite files\.retrieveMultiple POST \/files\/byids: 400 Bad Request: /);
   });
 
   test.each([

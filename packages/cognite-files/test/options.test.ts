@@ -115,6 +115,8 @@ describe("common runtime options", () => {
       logLevel: "debug",
     }).files.retrieve({ id: 1 });
     expect(seen).toEqual([`${server.url}/files/1`]);
-    expect(lines[0]).toMatch(/^debug \[@org\/cognite-files\] GET \/files\/1 -> 200/);
+    expect(lines[0]).toMatch(
+      /^debug \[@org\/cognite-files\] files\.retrieve GET \/files\/1 -> 200 OK \(attempt 1, \d+ ms\)/,
+    );
   });
 });

@@ -83,7 +83,9 @@ describe("files.list: for await follows nextCursor in the query", () => {
 
   test("a limit outside the spec's 1..1000 is refused before anything is sent", async () => {
     const { server, cdf } = await client(listFiles);
-    await expect(cdf.files.list({ limit: 1001 })).rejects.toThrow(/files\.list: parameter "limit" must be ≤ 1000/);
+    await expect(cdf.files.list({ limit: 1001 })).rejects.toThrow(
+      /^cognite files\.list GET \/files: parameter "limit" must be ≤ 1000/,
+    );
     await expect(cdf.files.list({ limit: 0 })).rejects.toBeInstanceOf(InvalidParamsError);
     expect(server.requests).toHaveLength(0);
   });

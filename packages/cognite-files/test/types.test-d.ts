@@ -4,8 +4,11 @@ import {
   type CogniteApiError,
   type CogniteClient,
   createCogniteClient,
+  type FileDownloadLink,
   type FileIdentifier,
   type FileMetadata,
+  type FileUpdateItem,
+  type UploadProgress,
   type WithResponse,
 } from "../src/index.js";
 
@@ -16,11 +19,12 @@ describe("createCogniteClient", () => {
     createCogniteClient({ project: "p", token: "t" });
     createCogniteClient({ project: "p", cluster: "westeurope-1", token: async () => "t", maxConcurrency: 8 });
     createCogniteClient({ baseUrl: "https://x", project: "p", token: () => "t", timeoutMs: 1, maxRetries: 0 });
-    // @ts-expect-error token is required
+    // token and project may come from COGNITE_API_TOKEN / COGNITE_PROJECT; undefined is accepted
     createCogniteClient({ project: "p" });
+    createCogniteClient({ project: process.env.COGNITE_PROJECT, token: process.env.COGNITE_API_TOKEN });
+    createCogniteClient();
     // @ts-expect-error cluster and baseUrl are exclusive
     createCogniteClient({ project: "p", cluster: "c", baseUrl: "https://x", token: "t" });
-    // @ts-expect-error project (or baseUrl) is required
     createCogniteClient({ token: "t" });
     // @ts-expect-error token is a string or a function
     createCogniteClient({ project: "p", token: 1 });
@@ -80,8 +84,25 @@ describe("schemas", () => {
     expectTypeOf<CogniteApiError["missing"]>().toEqualTypeOf<
       { id?: number; externalId?: string; instanceId?: { space: string; externalId: string } }[] | undefined
     >();
-    expectTypeOf<CogniteApiError["succeeded"]>().toEqualTypeOf<FileMetadata[] | undefined>();
-    expectTypeOf<CogniteApiError["failed"]>().toEqualTypeOf<FileIdentifier[] | undefined>();
+    expectTypeOf<CogniteApiError["succeeded"]>().toEqualTypeOf<
+      FileMetadata[] | FileDownloadLink[] | FileIdentifier[] | undefined
+    >();
+    expectTypeOf<CogniteApiError["failed"]>().toEqualTypeOf<FileIdentifier[] | FileUpdateItem[] | undefined>();
+    expectTypeOf<CogniteApiError["upload"]>().toEqualTypeOf<UploadProgress | undefined>();
     expectTypeOf<CogniteApiError["requestId"]>().toEqualTypeOf<string | undefined>();
+  });
+});
+
+describe("upload, download and bulk methods", () => {
+  test("signatures", () => {
+    expectTypeOf(cdf.files.upload({ name: "a" }, new Blob([]))).toEqualTypeOf<Promise<FileMetadata>>();
+    expectTypeOf(cdf.files.download({ id: 1 })).toEqualTypeOf<Promise<Blob>>();
+    const many: readonly FileIdentifier[] = [];
+    expectTypeOf(cdf.files.delete({ items: [{ id: 1 }, { externalId: "x" }] })).toEqualTypeOf<
+      Promise<Record<string, never>>
+    >();
+    expectTypeOf(cdf.files.downloadLink({ items: many })).toEqualTypeOf<Promise<{ items: FileDownloadLink[] }>>();
+    // @ts-expect-error an update item needs its patch
+    cdf.files.update({ items: [{ id: 1 }] });
   });
 });

@@ -38,7 +38,7 @@ describe("files.retrieve: id must be an integer in 1..9007199254740991 (the spec
     const { server, cdf } = await client();
     const error = await cdf.files.retrieve({ id } as { id: number }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidParamsError);
-    expect((error as Error).message).toBe(`files.retrieve: ${rules[name]}`);
+    expect((error as Error).message).toBe(`cognite files.retrieve GET /files/{id}: ${rules[name]}`);
     expect(server.requests).toHaveLength(0);
   });
 

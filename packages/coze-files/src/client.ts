@@ -9,7 +9,7 @@ import {
   inBrowser,
   readEnv,
 } from "@org/client-core";
-import { mapCozeError, unwrapEnvelope } from "./envelope.js";
+import { logidOfBody, mapCozeError, unwrapEnvelope } from "./envelope.js";
 import { createResources, type Resources } from "./generated/operations.js";
 import type { paths } from "./generated/schema.js";
 import { VERSION } from "./version.js";
@@ -29,18 +29,27 @@ export type CozeApiError = InstanceType<typeof CozeApiError>;
 /** A token, or a function returning one (called for every request, so it may refresh). */
 export type CozeToken = BearerToken;
 
-/** Options of {@link createCozeClient}. */
+/** Options of {@link createCozeClient}; `undefined` is the same as absent. */
 export interface CozeClientOptions extends ClientOptions {
-  /** Personal access token (`pat_…`) or OAuth access token. Default: `COZE_API_TOKEN`. */
-  token?: CozeToken;
-  /** Default `https://api.coze.cn`; use {@link COZE_COM_BASE_URL} for coze.com. */
-  baseUrl?: string;
+  /** Personal access token (`pat_…`) or OAuth access token. Default: the `COZE_API_TOKEN` env variable. */
+  token?: CozeToken | undefined;
+  /**
+   * Default: the `COZE_BASE_URL` env variable, else `https://api.coze.cn` ({@link COZE_CN_BASE_URL});
+   * use {@link COZE_COM_BASE_URL} for coze.com.
+   */
+  baseUrl?: string | undefined;
 }
 
 /** The Coze Files client; each method resolves to the envelope's `data` (`openapi.client.resultPath`). */
 export interface CozeClient extends Resources {
   /** The typed openapi-fetch client for anything else (no retries, envelope not unwrapped). */
   readonly raw: CoreClient<paths>["raw"];
+  /**
+   * A client with these options on top of this one's (`undefined` leaves an option as it is),
+   * sharing its transport (connections) and its record of secrets; this client is unchanged.
+   * @example const patient = coze.withOptions({ timeoutMs: 120_000, maxRetries: 5 });
+   */
+  withOptions(options: CozeClientOptions): CozeClient;
 }
 
 /**
@@ -50,9 +59,16 @@ export interface CozeClient extends Resources {
  * const file = await coze.files.retrieve({ file_id: "7369495981102022700" });
  */
 export function createCozeClient(options: CozeClientOptions = {}): CozeClient {
+  return build(options ?? {}, undefined);
+}
+
+function build(options: CozeClientOptions, parent: CoreClient<paths> | undefined): CozeClient {
   const token = options.token ?? readEnv("COZE_API_TOKEN");
   if (token === undefined || token === "") {
-    throw new InvalidParamsError({ message: "Coze: no token; pass { token } or set COZE_API_TOKEN" });
+    throw new InvalidParamsError({
+      message: "Coze: no token; pass { token } or set COZE_API_TOKEN",
+      provider: "coze",
+    });
   }
   const auth = bearerAuth(token, { label: "Coze", reuse: false });
   const core = createCoreClient<paths>(
@@ -60,18 +76,31 @@ export function createCozeClient(options: CozeClientOptions = {}): CozeClient {
       packageName: "@org/coze-files",
       packageVersion: VERSION,
       errorBrand: "coze",
+      envPrefix: "COZE",
       defaultBaseUrl: COZE_CN_BASE_URL,
+      // one rule for errors and results: the envelope's `detail.logid`, else the `x-tt-logid` header
+      requestIdFromBody: logidOfBody,
       requestIdHeaders: ["x-tt-logid"],
       authenticate: auth.authenticate,
       mapError: mapCozeError,
       unwrap: unwrapEnvelope,
     },
-    options,
+    { ...options, baseUrl: options.baseUrl ?? readEnv("COZE_BASE_URL") },
+    parent,
   );
   if (typeof token === "string" && token.startsWith("pat_") && inBrowser()) {
     core.log.warn(
       "a personal access token (pat_…) is used in a browser, where anyone can read it; use a short-lived OAuth token from your server instead",
     );
   }
-  return { ...createResources(core), raw: core.raw };
+  return {
+    ...createResources(core),
+    raw: core.raw,
+    withOptions: (overrides) => build({ ...options, ...defined(overrides) }, core),
+  };
+}
+
+/** The options that are set (`undefined` leaves the parent's). */
+function defined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -41,6 +41,9 @@ const errorClassOfCode = (code: number): typeof ApiError | undefined => CLASS_OF
 const logidOf = (body: Envelope): string | undefined =>
   typeof body.detail?.logid === "string" && body.detail.logid !== "" ? body.detail.logid : undefined;
 
+/** The `detail.logid` of an envelope, when there is one: Coze's request id, ahead of the `x-tt-logid` header. */
+export const logidOfBody = (body: unknown): string | undefined => (isEnvelope(body) ? logidOf(body) : undefined);
+
 /**
  * Returns `data` of a successful envelope. A non-zero `code` (even in an HTTP 200) becomes a
  * `CozeApiError` with the real HTTP status, of the typed class its code maps to (4100 →

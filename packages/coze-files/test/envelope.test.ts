@@ -35,7 +35,8 @@ describe("success envelope", () => {
     expect(data).toEqual(FILE);
     expect(response.status).toBe(200);
     expect(response.headers.get("x-tt-logid")).toBe("LOGID-HDR");
-    expect(requestId).toBe("LOGID-HDR");
+    // one rule for results and errors: the envelope's detail.logid first, then the x-tt-logid header
+    expect(requestId).toBe("LOGID-BODY");
   });
 });
 

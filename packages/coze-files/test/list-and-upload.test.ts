@@ -69,7 +69,7 @@ describe("folders.list", () => {
     const server = await pagedFolders();
     const coze = client(server.url);
     await expect(coze.folders.list({ workspace_id: "1", folder_type: "development", page_size: 51 })).rejects.toThrow(
-      /folders\.list: parameter "page_size" must be ≤ 50, got 51/,
+      /^coze folders\.list GET \/v1\/folders: parameter "page_size" must be ≤ 50, got 51/,
     );
     await expect(
       // @ts-expect-error not a folder type
@@ -105,7 +105,9 @@ describe("files.upload", () => {
     // @ts-expect-error a path is not a file
     await expect(coze.files.upload({ file: "./photo.jpg" })).rejects.toBeInstanceOf(InvalidParamsError);
     // @ts-expect-error file is required
-    await expect(coze.files.upload({})).rejects.toThrow(/files\.upload: missing required parameter "file"/);
+    await expect(coze.files.upload({})).rejects.toThrow(
+      /^coze files\.upload POST \/v1\/files\/upload: missing required parameter "file"/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 });

@@ -55,7 +55,9 @@ describe("common runtime options", () => {
       file_id: "1",
     });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^debug \[@org\/coze-files\] GET \/v1\/files\/retrieve -> 200/);
+    expect(lines[0]).toMatch(
+      /^debug \[@org\/coze-files\] files\.retrieve GET \/v1\/files\/retrieve -> 200 OK \(attempt 1, \d+ ms/,
+    );
     const quiet = memoryLogger();
     await createCozeClient({ token: TOKEN, baseUrl: server.url, logger: quiet.logger }).files.retrieve({
       file_id: "1",

@@ -16,18 +16,30 @@ export const WOOSHPAY_TEST_BASE_URL = "https://apitest.wooshpay.com";
 /** Wooshpay's live environment. Use `sk_live_` keys. */
 export const WOOSHPAY_LIVE_BASE_URL = "https://api.wooshpay.com";
 
-/** Options of {@link createWooshpayClient}. */
+/** Options of {@link createWooshpayClient}; `undefined` is the same as absent. */
 export interface WooshpayClientOptions extends ClientOptions {
-  /** Secret key (`sk_test_…` or `sk_live_…`), sent as the HTTP Basic username. Default: `WOOSHPAY_API_KEY`. */
-  apiKey?: string;
-  /** Default {@link WOOSHPAY_TEST_BASE_URL}; {@link WOOSHPAY_LIVE_BASE_URL} for live traffic. */
-  baseUrl?: string;
+  /**
+   * Secret key (`sk_test_…` or `sk_live_…`), sent as the HTTP Basic username. Default: the
+   * `WOOSHPAY_API_KEY` env variable.
+   */
+  apiKey?: string | undefined;
+  /**
+   * Default: the `WOOSHPAY_BASE_URL` env variable, else {@link WOOSHPAY_TEST_BASE_URL};
+   * {@link WOOSHPAY_LIVE_BASE_URL} for live traffic.
+   */
+  baseUrl?: string | undefined;
 }
 
 /** The Wooshpay Files client. */
 export interface WooshpayClient extends Resources {
   /** The typed openapi-fetch client for anything else (no retries). */
   readonly raw: CoreClient<paths>["raw"];
+  /**
+   * A client with these options on top of this one's (`undefined` leaves an option as it is),
+   * sharing its transport (connections) and its record of secrets; this client is unchanged.
+   * @example const live = wooshpay.withOptions({ apiKey: liveKey, baseUrl: WOOSHPAY_LIVE_BASE_URL });
+   */
+  withOptions(options: WooshpayClientOptions): WooshpayClient;
 }
 
 /**
@@ -37,9 +49,16 @@ export interface WooshpayClient extends Resources {
  * const file = await wooshpay.files.retrieve({ id: "file_123" });
  */
 export function createWooshpayClient(options: WooshpayClientOptions = {}): WooshpayClient {
+  return build(options ?? {}, undefined);
+}
+
+function build(options: WooshpayClientOptions, parent: CoreClient<paths> | undefined): WooshpayClient {
   const apiKey = options.apiKey ?? readEnv("WOOSHPAY_API_KEY");
   if (typeof apiKey !== "string" || apiKey === "") {
-    throw new InvalidParamsError({ message: "Wooshpay: no API key; pass { apiKey } or set WOOSHPAY_API_KEY" });
+    throw new InvalidParamsError({
+      message: "Wooshpay: no API key; pass { apiKey } or set WOOSHPAY_API_KEY",
+      provider: "wooshpay",
+    });
   }
   const authorization = `Basic ${btoa(`${apiKey}:`)}`;
   const core = createCoreClient<paths>(
@@ -47,13 +66,15 @@ export function createWooshpayClient(options: WooshpayClientOptions = {}): Woosh
       packageName: "@org/wooshpay-files",
       packageVersion: VERSION,
       errorBrand: "wooshpay",
+      envPrefix: "WOOSHPAY",
       defaultBaseUrl: WOOSHPAY_TEST_BASE_URL,
       requestIdHeaders: ["request-id", "x-request-id"],
       authenticate: () => ({ Authorization: authorization }),
       secrets: () => [apiKey, authorization.slice("Basic ".length)],
       mapError: mapWooshpayError,
     },
-    options,
+    { ...options, baseUrl: options.baseUrl ?? readEnv("WOOSHPAY_BASE_URL") },
+    parent,
   );
   const host = new URL(core.baseUrl).host;
   if (apiKey.startsWith("sk_live_") && host === new URL(WOOSHPAY_TEST_BASE_URL).host) {
@@ -66,5 +87,14 @@ export function createWooshpayClient(options: WooshpayClientOptions = {}): Woosh
       "a secret key (sk_…) is used in a browser, where anyone can read it; call Wooshpay from your server instead",
     );
   }
-  return { ...createResources(core), raw: core.raw };
+  return {
+    ...createResources(core),
+    raw: core.raw,
+    withOptions: (overrides) => build({ ...options, ...defined(overrides) }, core),
+  };
+}
+
+/** The options that are set (`undefined` leaves the parent's). */
+function defined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

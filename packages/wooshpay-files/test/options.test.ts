@@ -21,7 +21,9 @@ describe("common runtime options", () => {
     expect(headers["idempotency-key"]).toBe("k1");
     expect(headers["user-agent"]).toMatch(/^@org\/wooshpay-files\//);
     expect(seen).toEqual([`${server.url}/v1/files/file_1`]);
-    expect(lines[0]).toMatch(/^debug \[@org\/wooshpay-files\] GET \/v1\/files\/file_1 -> 200/);
+    expect(lines[0]).toMatch(
+      /^debug \[@org\/wooshpay-files\] files\.retrieve GET \/v1\/files\/file_1 -> 200 OK \(attempt 1, \d+ ms/,
+    );
   });
 
   test("timeoutMs → TimeoutError (a WooshpayApiError); per-call maxRetries", async () => {
