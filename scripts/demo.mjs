@@ -6,6 +6,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { exampleParams, generatedPackages, listOperations, loadSpec } from "@org/codegen";
 import { startPrism } from "./lib/prism.mjs";
 
+/** JSON, with files and binary results named rather than shown as `{}`. */
+const show = (value) =>
+  JSON.stringify(value, (_key, v) =>
+    v instanceof File ? `File(${v.name}, ${v.size} bytes)` : v instanceof Blob ? `Blob(${v.type}, ${v.size} bytes)` : v,
+  );
+
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const packages = generatedPackages(root);
 const servers = await Promise.all(packages.map((p) => startPrism(p.spec)));
@@ -21,10 +27,10 @@ try {
       const method = op.id.split(".").reduce((node, key) => node?.[key], client);
       try {
         const result = await method(params);
-        console.log(`  ${op.id}(${JSON.stringify(params)})\n    -> ${JSON.stringify(result)}`);
+        console.log(`  ${op.id}(${show(params)})\n    -> ${show(result)}`);
       } catch (error) {
         failures++;
-        console.log(`  ${op.id}(${JSON.stringify(params)})\n    !! ${error.name}: ${error.message}`);
+        console.log(`  ${op.id}(${show(params)})\n    !! ${error.name}: ${error.message}`);
       }
     }
   }

@@ -116,6 +116,11 @@ export abstract class AbstractPage<Item, Result = unknown> implements Page<Item,
 
   abstract hasNextPage(): boolean;
 
+  /** `JSON.stringify(page)` gives the page's result (what the API sent), not the client's internals. */
+  toJSON(): Result {
+    return this.result;
+  }
+
   /**
    * @internal The next request's params, called only when {@link hasNextPage} is `true`; throws an
    * `InvalidResponseError` when this page cannot lead to another.

@@ -280,6 +280,15 @@ describe("pagination: pages one at a time", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  test("JSON.stringify(page) is the page's result, not the client's internals", async () => {
+    server = await pagingServer();
+    const page = await testClient(server.url).page<Item, unknown>(cursorOp, { limit: 3 });
+    const json = JSON.stringify(page);
+    expect(JSON.parse(json)).toEqual(page.result);
+    expect(json).not.toContain('"operation"');
+    expect(json).not.toContain('"params"');
+  });
+
   test("iterating the same promise twice walks again from the first page (fetched once)", async () => {
     server = await pagingServer();
     const promise = testClient(server.url).page<Item, unknown>(cursorOp, { limit: 3 });
