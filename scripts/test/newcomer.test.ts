@@ -306,6 +306,9 @@ describe("withOptions", () => {
     expect(server.requests.map((r) => r.headers.authorization)).toEqual(["Bearer pat_x", "Bearer pat_x"]);
     expect(lines).toHaveLength(1);
     expect(typeof derived.withOptions).toBe("function");
+    // an option given as undefined (e.g. an unset process.env value) keeps the parent's
+    await coze.withOptions({ token: undefined, baseUrl: undefined }).files.retrieve({ file_id: "1" });
+    expect(server.requests[2]?.headers.authorization).toBe("Bearer pat_x");
   });
 
   test("shares the transport: a custom fetch of the parent carries the derived client's requests", async () => {

@@ -36,6 +36,7 @@ export {
   UnprocessableEntityError,
 } from "./errors.js";
 export type { Logger, LogLevel } from "./logger.js";
+export { mergeOptions } from "./options.js";
 export {
   AbstractPage,
   CursorPage,

@@ -5,6 +5,7 @@ import {
   type CoreClient,
   createCoreClient,
   InvalidParamsError,
+  mergeOptions,
   type OperationMeta,
   type RequestOptions,
   readEnv,
@@ -364,12 +365,11 @@ function attributeErrors(files: CogniteFiles, core: CoreClient<paths>): void {
 
 /** The parent's options with the set ones of `overrides`; a `cluster` replaces a `baseUrl` and the other way round. */
 function merge(options: CogniteClientOptions, overrides: CogniteClientOptions): CogniteClientOptions {
-  const set = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined));
-  const base: Record<string, unknown> = { ...options };
-  if ("cluster" in set) delete base.baseUrl;
-  if ("baseUrl" in set) delete base.cluster;
-  if (!("token" in set)) delete base.token; // the parent's token state is shared instead
-  return { ...base, ...set } as CogniteClientOptions;
+  const merged = mergeOptions(options, overrides) as Record<string, unknown>;
+  if (overrides?.cluster !== undefined && overrides.baseUrl === undefined) delete merged.baseUrl;
+  if (overrides?.baseUrl !== undefined && overrides.cluster === undefined) delete merged.cluster;
+  if (overrides?.token === undefined) delete merged.token; // the parent's token state is shared instead
+  return merged as CogniteClientOptions;
 }
 
 /** The `items` of a bulk call, each checked by `check` before anything is sent. */

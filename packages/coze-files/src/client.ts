@@ -7,6 +7,7 @@ import {
   defineProviderError,
   InvalidParamsError,
   inBrowser,
+  mergeOptions,
   readEnv,
 } from "@org/client-core";
 import { logidOfBody, mapCozeError, unwrapEnvelope } from "./envelope.js";
@@ -96,11 +97,6 @@ function build(options: CozeClientOptions, parent: CoreClient<paths> | undefined
   return {
     ...createResources(core),
     raw: core.raw,
-    withOptions: (overrides) => build({ ...options, ...defined(overrides) }, core),
+    withOptions: (overrides) => build(mergeOptions(options, overrides), core),
   };
-}
-
-/** The options that are set (`undefined` leaves the parent's). */
-function defined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

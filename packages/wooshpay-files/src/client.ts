@@ -4,6 +4,7 @@ import {
   createCoreClient,
   InvalidParamsError,
   inBrowser,
+  mergeOptions,
   readEnv,
 } from "@org/client-core";
 import { mapWooshpayError } from "./errors.js";
@@ -90,11 +91,6 @@ function build(options: WooshpayClientOptions, parent: CoreClient<paths> | undef
   return {
     ...createResources(core),
     raw: core.raw,
-    withOptions: (overrides) => build({ ...options, ...defined(overrides) }, core),
+    withOptions: (overrides) => build(mergeOptions(options, overrides), core),
   };
-}
-
-/** The options that are set (`undefined` leaves the parent's). */
-function defined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
