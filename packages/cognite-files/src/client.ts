@@ -25,7 +25,7 @@ import type {
   FilesUpdateResult,
 } from "./generated/types.js";
 import { type DownloadOptions, download, type UploadMetadata, type UploadOptions, upload } from "./transfer.js";
-import { checkIdentifier, type FileIdentifier } from "./validate.js";
+import { checkIdentifier, checkPatch, type FileIdentifier } from "./validate.js";
 import { VERSION } from "./version.js";
 
 type FileMetadata = components["schemas"]["FileMetadata"];
@@ -280,11 +280,9 @@ function build(options: CogniteClientOptions, parent: Parent | undefined): Cogni
       },
       update(params, requestOptions = {}) {
         const items = checkItems(params, "files.update", (item, where) => {
-          const { update, ...identifier } = (item ?? {}) as { update?: unknown };
-          if (typeof update !== "object" || update === null) {
-            throw new InvalidParamsError({ message: `${where}: update must be an object of patches` });
-          }
+          const { update, ...identifier } = (item ?? {}) as { update?: unknown; instanceId?: unknown };
           checkIdentifier(identifier, where);
+          checkPatch(update, identifier.instanceId !== undefined, where);
         });
         const { items: _items, ...rest } = params;
         return chunked("files.update", items, rest, (r: FilesUpdateResult) => r.items, requestOptions).then(

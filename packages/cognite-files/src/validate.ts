@@ -104,3 +104,51 @@ export function checkIdentifier(item: unknown, where: string): void {
   else if (value.instanceId !== undefined) checkInstanceId(value.instanceId, where);
   else throw new InvalidParamsError({ message: `${where}: must have exactly one of id, externalId, instanceId` });
 }
+
+/**
+ * The fields `files.update` may patch, per the spec (`FileChange` for an id or externalId,
+ * `DMSFileChange` for an instanceId). `satisfies Record<keyof …, true>` makes the compiler fail
+ * here when the spec adds or removes a patchable field, so the list cannot drift from it.
+ */
+const FILE_PATCHES = {
+  externalId: true,
+  directory: true,
+  source: true,
+  mimeType: true,
+  metadata: true,
+  assetIds: true,
+  sourceCreatedTime: true,
+  sourceModifiedTime: true,
+  dataSetId: true,
+  securityCategories: true,
+  labels: true,
+  geoLocation: true,
+} as const satisfies Record<keyof components["schemas"]["FileChange"]["update"], true>;
+const DMS_FILE_PATCHES = {
+  externalId: true,
+  metadata: true,
+  assetIds: true,
+  dataSetId: true,
+  labels: true,
+  geoLocation: true,
+} as const satisfies Record<keyof components["schemas"]["DMSFileChange"]["update"], true>;
+
+/**
+ * Checks the `update` of one `files.update` item: an object whose every key is a field the spec
+ * lets that kind of item patch (a misspelt field would otherwise be ignored or refused by CDF
+ * only after sending).
+ */
+export function checkPatch(update: unknown, byInstanceId: boolean, where: string): void {
+  if (typeof update !== "object" || update === null || Array.isArray(update)) {
+    throw new InvalidParamsError({ message: `${where}: update must be an object of patches` });
+  }
+  const allowed: Record<string, true> = byInstanceId ? DMS_FILE_PATCHES : FILE_PATCHES;
+  for (const field of Object.keys(update)) {
+    if ((update as Record<string, unknown>)[field] === undefined) continue;
+    if (!Object.hasOwn(allowed, field)) {
+      throw new InvalidParamsError({
+        message: `${where}: update.${field.length > 40 ? `${field.slice(0, 40)}…` : field} is not a field a file${byInstanceId ? " named by instanceId" : ""} can patch (${Object.keys(allowed).join(", ")})`,
+      });
+    }
+  }
+}

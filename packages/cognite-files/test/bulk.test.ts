@@ -100,6 +100,20 @@ test("bad items → InvalidParamsError, nothing sent; no items → no request", 
   const files = cognite(server.url).files;
   expect(() => files.delete({ items: [{ id: 0 }] })).toThrow(/id must be/);
   expect(() => files.update({ items: [{ id: 1 } as never] })).toThrow(/update must be/);
+  // a field the spec does not let a file patch (a typo, or one only id/externalId items may patch)
+  expect(() =>
+    files.update({
+      items: [
+        { id: 1, update: { source: { set: "a" } } },
+        { id: 2, update: { nmae: { set: "x" } } as never },
+      ],
+    }),
+  ).toThrow(/items\[1\]: update\.nmae is not a field a file can patch \(externalId, directory, source/);
+  expect(() =>
+    files.update({
+      items: [{ instanceId: { space: "s", externalId: "f" }, update: { directory: { set: "/d" } } as never }],
+    }),
+  ).toThrow(/update\.directory is not a field a file named by instanceId can patch/);
   expect(() => files.downloadLink({ items: [{ id: 1, externalId: "x" } as never] })).toThrow(/exactly one/);
   expect(await files.update({ items: [] })).toEqual({ items: [] });
   expect(await files.downloadLink({ items: [] })).toEqual({ items: [] });
