@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { exampleParams, generatedPackages, listOperations, loadSpec } from "@org/codegen";
 import ts from "typescript";
-import { CONSUMER_CONFIGS, writeConsumerProject } from "../lib/consumer-project.mjs";
+import { CONSUMER_CONFIGS, tsconfig, writeConsumerProject } from "../lib/consumer-project.mjs";
 import { assertBuilt, pack, publishedPackages } from "../lib/pack.mjs";
 import { startPrism } from "../lib/prism.mjs";
 
@@ -146,7 +146,34 @@ async function main() {
     }
     lap("consumer (ESM + CJS) against Prism");
 
-    // (d) each README's quick start (its first ```ts block), pasted into the consumer project
+    // (d) each README's quick start (its first ```ts block), pasted into the consumer project:
+    // type-checked against the installed tarballs under the strictest common settings, then run
+    const quickStarts = generated.filter((g) => g.client.quickStartEnv);
+    mkdirSync(join(app, "quickstart"), { recursive: true });
+    for (const [i, g] of quickStarts.entries()) {
+      const block = /```ts\n([\s\S]*?)```/.exec(readFileSync(join(g.dir, "README.md"), "utf8"))?.[1] ?? "";
+      writeFileSync(join(app, "quickstart", `quickstart-${i}.ts`), `${block}\nexport {};\n`);
+    }
+    writeFileSync(
+      join(app, "tsconfig.quickstart.json"),
+      tsconfig(
+        {
+          module: "esnext",
+          moduleResolution: "bundler",
+          noEmit: true,
+          // the quick starts read process.env: Node's types, from the workspace
+          types: ["node"],
+          typeRoots: [join(root, "node_modules", "@types")],
+        },
+        ["quickstart/*.ts"],
+      ),
+    );
+    try {
+      sh(process.execPath, [tsc, "-p", "tsconfig.quickstart.json"], app);
+    } catch (error) {
+      throw new Error(`README quick starts do not type-check against the tarballs:\n${error.stdout ?? error.message}`);
+    }
+    lap("README quick starts type-checked (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess)");
     for (const [i, g] of generated.entries()) {
       const env = g.client.quickStartEnv;
       if (!env) continue;

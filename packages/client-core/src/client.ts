@@ -167,8 +167,10 @@ export interface CoreClient<Paths extends {}> {
   errorAbout(error: unknown, operation?: OperationMeta): unknown;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_MAX_RETRIES = 2;
+/** Time allowed for each attempt when neither the client nor the call sets `timeoutMs`. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Retries after the first attempt when neither the client nor the call sets `maxRetries`. */
+export const DEFAULT_MAX_RETRIES = 2;
 
 /** The result of one attempt: a response to parse, or an error to retry or throw. */
 type Outcome =

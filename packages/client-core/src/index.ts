@@ -9,6 +9,8 @@ export {
   type AuthContext,
   type CoreClient,
   createCoreClient,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_MS,
   type ExternalRequest,
   type OperationCaller,
   type ProviderDefinition,
