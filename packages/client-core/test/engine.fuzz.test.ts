@@ -3,9 +3,9 @@
 // `Content-Encoding` (lists, unknown codings, mislabelled bodies), truncated, binary or ≥ 1 MB
 // bodies, stalls and resets. Every call must settle in time with a value or a typed `ApiError`,
 // and nothing may escape the call (no uncaught exception, no unhandled rejection).
-import { type HostileAction, type HostileServer, recordEscapes, startHostileServer } from "@org/testing";
+import { type HostileAction, hostileServerForFile, recordEscapes } from "@org/testing";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { ApiError, type OperationMeta } from "../src/index.js";
 import { testClient } from "./support.js";
 
@@ -14,13 +14,7 @@ const RUNS = 12;
 const CALLS_PER_RUN = 4;
 
 const stray = recordEscapes();
-let server: HostileServer;
-beforeAll(async () => {
-  server = await startHostileServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = hostileServerForFile();
 
 const latin1 = fc.string({
   unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)),

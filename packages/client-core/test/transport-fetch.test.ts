@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type HostileServer, json, recordEscapes, serve, startHostileServer } from "@org/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { hostileServerForFile, json, recordEscapes, serve } from "@org/testing";
+import { afterEach, describe, expect, test } from "vitest";
 import { createFetchTransport } from "../src/transport-fetch.js";
 import { ProtocolError, TimeoutReason, type WireRequest, type WireResponse } from "../src/wire.js";
 
@@ -34,13 +34,7 @@ function spyFetch(answer: (init: RequestInit) => Promise<Response> = () => new P
 }
 
 const escaped = recordEscapes();
-let hostile: HostileServer;
-beforeAll(async () => {
-  hostile = await startHostileServer();
-});
-afterAll(async () => {
-  await hostile.close();
-});
+const hostile = hostileServerForFile();
 // servers from `serve` (@org/testing) are closed after each test
 afterEach(() => {
   expect(escaped).toEqual([]);

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
-import { type HostileAction, type HostileServer, json, recordEscapes, serve, startHostileServer } from "@org/testing";
+import { type HostileAction, hostileServerForFile, json, recordEscapes, serve } from "@org/testing";
 import { build } from "esbuild";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import { createNodeTransport, defaultTransport } from "../src/transport-node.js";
 import { ProtocolError, RequestSetupError, TimeoutReason, type WireRequest, type WireResponse } from "../src/wire.js";
 
@@ -39,13 +39,7 @@ const text = (response: WireResponse) => new TextDecoder().decode(bytes(response
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const escaped = recordEscapes();
-let hostile: HostileServer;
-beforeAll(async () => {
-  hostile = await startHostileServer();
-});
-afterAll(async () => {
-  await hostile.close();
-});
+const hostile = hostileServerForFile();
 
 // servers from `serve` (@org/testing) are closed after each test
 afterEach(() => {

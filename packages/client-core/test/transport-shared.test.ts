@@ -7,12 +7,11 @@ import { inspect } from "node:util";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import {
   type HostileAction,
-  type HostileServer,
+  hostileServerForFile,
   json,
   type ReceivedRequest,
   recordEscapes,
   serve,
-  startHostileServer,
 } from "@org/testing";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -67,11 +66,7 @@ const text = (response: WireResponse) => new TextDecoder().decode(bytes(response
 /** Nothing escaped to the process: recorded for the whole file, asserted after each test. */
 const escaped = recordEscapes();
 
-let hostile: HostileServer;
-beforeAll(async () => {
-  hostile = await startHostileServer();
-});
-afterAll(() => hostile.close());
+const hostile = hostileServerForFile();
 
 // servers from `serve` (@org/testing) are closed after each test
 afterEach(() => {

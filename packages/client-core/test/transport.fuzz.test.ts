@@ -15,16 +15,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type HostileAction,
-  type HostileCoding,
-  type HostileServer,
-  recordEscapes,
-  startHostileServer,
-} from "@org/testing";
+import { type HostileAction, type HostileCoding, hostileServerForFile, recordEscapes } from "@org/testing";
 import { build } from "esbuild";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createFetchTransport } from "../src/transport-fetch.js";
 import { createNodeTransport } from "../src/transport-node.js";
 import type { Transport } from "../src/wire.js";
@@ -181,13 +175,7 @@ const transports: [string, Transport][] = [
 ];
 
 const escaped = recordEscapes();
-let hostile: HostileServer;
-beforeAll(async () => {
-  hostile = await startHostileServer();
-});
-afterAll(async () => {
-  await hostile.close();
-});
+const hostile = hostileServerForFile();
 
 describe("transports against a hostile server", () => {
   test("every call settles in time with a response or a wire.ts rejection; nothing escapes", async () => {

@@ -19,6 +19,6 @@ export {
   startHostileServer,
 } from "./hostile-server.js";
 export { type Handler, json, type ReceivedRequest, startServer, type TestServer } from "./http-server.js";
-export { memoryLogger, recordingFetch, redirectFetch, serve } from "./per-test.js";
+export { hostileServerForFile, memoryLogger, recordingFetch, redirectFetch, serve } from "./per-test.js";
 export { prismUrl } from "./prism.js";
 export { type StaticFile, type StaticServer, serveFiles } from "./static-server.js";

@@ -1,12 +1,44 @@
 /** Helpers for tests that need a fresh server, a recording logger or a re-routing fetch. */
 import type { Logger } from "@org/client-core";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { type HostileServer, startHostileServer } from "./hostile-server.js";
 import { type Handler, startServer, type TestServer } from "./http-server.js";
 
 const servers: TestServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
+
+/**
+ * A hostile server for the whole test file: started before its first test, closed after its last.
+ * The returned object stands for it (read its members inside tests, not at module level).
+ */
+export function hostileServerForFile(): HostileServer {
+  let server: HostileServer | undefined;
+  beforeAll(async () => {
+    server = await startHostileServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  const current = (): HostileServer => {
+    if (server === undefined) throw new Error("the hostile server is started in beforeAll: use it inside a test");
+    return server;
+  };
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    get blocked() {
+      return current().blocked;
+    },
+    scriptUrl: (script, index) => current().scriptUrl(script, index),
+    close: () => current().close(),
+  };
+}
 
 /** Starts a real HTTP server on 127.0.0.1:0, closed after the current test. */
 export async function serve(handler: Handler): Promise<TestServer> {
