@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
+import { peakRssGrowth } from "./rss.mjs";
 import { median } from "./stats.mjs";
 
 const self = fileURLToPath(import.meta.url);
@@ -109,23 +110,11 @@ async function measure(name, url, path) {
   const warm = blob.slice(0, 4 * 1024 * 1024);
   const w = await run(url, warm, 1024 * 1024, 0);
   await checkReceived(url, w.uploadId, warm.size);
-  globalThis.gc?.();
-  await new Promise((r) => setTimeout(r, 50));
-  globalThis.gc?.();
-  const before = process.memoryUsage.rss();
-  let peak = before;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 2);
-  const started = performance.now();
-  const done = await run(url, blob, MULTIPART_PART, 1);
-  const ms = performance.now() - started;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage.rss());
+  const { result: done, growth, before, ms } = await peakRssGrowth(() => run(url, blob, MULTIPART_PART, 1));
   const stats = await checkReceived(url, done.uploadId, blob.size);
   if (stats.parts !== done.parts)
     throw new Error(`${name}: the server got ${stats.parts} parts, expected ${done.parts}`);
-  return { growth: peak - before, before, ms, parts: done.parts, maxInFlight: stats.maxInFlight };
+  return { growth, before, ms, parts: done.parts, maxInFlight: stats.maxInFlight };
 }
 
 function child(args, execArgv = []) {

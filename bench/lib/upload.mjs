@@ -8,6 +8,7 @@
 import { fork } from "node:child_process";
 import { createServer, request } from "node:http";
 import { fileURLToPath } from "node:url";
+import { peakRssGrowth } from "./rss.mjs";
 import { median } from "./stats.mjs";
 
 const self = fileURLToPath(import.meta.url);
@@ -68,20 +69,8 @@ const CONTENDERS = {
 async function measure(name, url) {
   const run = CONTENDERS[name];
   await run(url, 4 * 1024 * 1024, UPLOAD_CHUNK); // warm-up: modules, agent, JIT
-  globalThis.gc?.();
-  await new Promise((r) => setTimeout(r, 50));
-  globalThis.gc?.();
-  const before = process.memoryUsage.rss();
-  let peak = before;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, 2);
-  const started = performance.now();
-  await run(url, UPLOAD_BYTES, UPLOAD_CHUNK);
-  const ms = performance.now() - started;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage.rss());
-  return { growth: peak - before, before, ms };
+  const { growth, before, ms } = await peakRssGrowth(() => run(url, UPLOAD_BYTES, UPLOAD_CHUNK));
+  return { growth, before, ms };
 }
 
 function child(args, execArgv = []) {

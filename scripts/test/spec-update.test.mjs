@@ -2,19 +2,10 @@
 // vendor version" of Wooshpay's upstream YAML that adds a response field (minor), removes one (major)
 // and makes an overlay action stale; then one that only adds the field.
 import { spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { cloneRepo } from "./repo-clone.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 let clone;
@@ -62,18 +53,10 @@ const changesets = () =>
     .map((f) => readFileSync(join(clone, ".changeset", f), "utf8"));
 
 beforeAll(() => {
-  clone = mkdtempSync(join(tmpdir(), "spec-update-"));
-  spawnSync("git", ["clone", "-q", root, clone]);
+  clone = cloneRepo(root, "spec-update-");
   // the command as it is in the work tree (the clone is HEAD)
   for (const path of ["scripts/spec-update.mjs", "scripts/lib"]) {
     cpSync(join(root, path), join(clone, path), { recursive: true });
-  }
-  symlinkSync(join(root, "node_modules"), join(clone, "node_modules"));
-  for (const pkg of readdirSync(join(root, "packages"))) {
-    const modules = join(root, "packages", pkg, "node_modules");
-    if (existsSync(modules) && existsSync(join(clone, "packages", pkg))) {
-      symlinkSync(modules, join(clone, "packages", pkg, "node_modules"));
-    }
   }
 });
 

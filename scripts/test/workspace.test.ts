@@ -1,12 +1,12 @@
 // The pipeline's promises, checked on a throw-away clone of the repo (HEAD, with node_modules linked):
 // turbo invalidates exactly the edited provider, the drift check catches a stale package, a new
 // operation in a spec becomes a typed method, and spec lint fails on a broken example.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { cloneRepo } from "./repo-clone.js";
 
 const root = resolve(import.meta.dirname, "../..");
 let clone: string;
@@ -31,17 +31,7 @@ function editSpec(provider: string, from: string, to: string) {
 }
 
 beforeAll(() => {
-  clone = mkdtempSync(join(tmpdir(), "repo-clone-"));
-  execFileSync("git", ["clone", "-q", root, clone]);
-  execFileSync("git", ["-C", clone, "config", "user.email", "test@example.com"]);
-  execFileSync("git", ["-C", clone, "config", "user.name", "test"]);
-  symlinkSync(join(root, "node_modules"), join(clone, "node_modules"));
-  for (const pkg of readdirSync(join(root, "packages"))) {
-    const modules = join(root, "packages", pkg, "node_modules");
-    if (existsSync(modules) && existsSync(join(clone, "packages", pkg))) {
-      symlinkSync(modules, join(clone, "packages", pkg, "node_modules"));
-    }
-  }
+  clone = cloneRepo(root, "repo-clone-");
 });
 
 afterEach(() => {
