@@ -33,6 +33,7 @@ import type { Agent as HttpsAgent } from "node:https";
 import { abortReason } from "./abort.js";
 import { checkRequest, isBody, isToken } from "./header-check.js";
 import { type Target, targetOf, targetOfUrl } from "./node-target.js";
+import { readChunks } from "./uploads.js";
 import {
   isStreamedBody,
   MAX_DECODED_BODY_BYTES,
@@ -539,28 +540,7 @@ function ignore(): void {}
 
 /** A `Blob`'s bytes as a {@link StreamedBody} (the `Blob` itself stays replayable: a new one each time). */
 function blobChunks(blob: Blob): StreamedBody {
-  return {
-    length: blob.size,
-    [Symbol.asyncIterator]: () => {
-      const reader = blob.stream().getReader();
-      let finished = false;
-      return {
-        async next(): Promise<IteratorResult<Uint8Array>> {
-          if (finished) return { done: true, value: undefined };
-          const read = await reader.read();
-          if (read.done) finished = true;
-          return read.done ? { done: true, value: undefined } : { done: false, value: read.value };
-        },
-        async return(): Promise<IteratorResult<Uint8Array>> {
-          if (!finished) {
-            finished = true;
-            await reader.cancel().catch(ignore);
-          }
-          return { done: true, value: undefined };
-        },
-      };
-    },
-  };
+  return { length: blob.size, [Symbol.asyncIterator]: () => readChunks(blob.stream()) };
 }
 
 /** True for HTTP whitespace (SP, HTAB, CR, LF), what `Headers` trims off a value. */

@@ -7,9 +7,10 @@
  * (chunks of one part).
  */
 import { AbortError, type ApiError, type RequestOptions } from "@org/client-core";
+import { operationMeta } from "./generated/operations.js";
 
-/** Largest number of items Cognite accepts in one by-ids request. */
-export const CHUNK_SIZE = 1000;
+/** Largest number of items Cognite accepts in one by-ids request: the spec's `maxItems` (1000). */
+export const CHUNK_SIZE: number = operationMeta["files.retrieveMultiple"].constraints.items.maxItems;
 
 /** Sends one chunk; resolves to that chunk's results, in order. */
 export type ChunkSender<Item, Result> = (items: Item[], options: RequestOptions) => Promise<readonly Result[]>;
