@@ -22,6 +22,7 @@ import { bodySpent } from "./multipart.js";
 import { type PageCaller, pagePromise } from "./pagination.js";
 import { mergeHeaders, type PreparedRequest, prepareRequest } from "./request.js";
 import { type ResponseHooks, settle } from "./response.js";
+import { guardStream } from "./response-stream.js";
 import { backoffDelayMs, serverRetryDelayMs, shouldRetry } from "./retry.js";
 import { SecretSet } from "./secrets.js";
 import { defaultTransport } from "./transport.js";
@@ -29,7 +30,7 @@ import { createFetchTransport } from "./transport-fetch.js";
 import type { ClientOptions, OperationMeta, RequestOptions, WithResponse } from "./types.js";
 import { StreamFile, toFile, type Uploadable } from "./uploads.js";
 import { checkBaseUrl } from "./url.js";
-import type { StreamedBody, Transport, WireRequest, WireResponse } from "./wire.js";
+import { type StreamedBody, TimeoutReason, type Transport, type WireRequest, type WireResponse } from "./wire.js";
 
 /** Context passed to a provider's auth hook. */
 export interface AuthContext {
@@ -120,11 +121,14 @@ export interface ExternalRequest {
   readonly idempotent?: boolean;
   /**
    * How a 2xx body is read: `blob` (default) a `Blob` typed with the response's `content-type`,
-   * read in full within the attempt's deadline (the transports buffer response bodies; a 204
-   * gives `undefined`); `json` parsed as JSON (`undefined` when empty); `none` discarded
-   * (resolves to `undefined`).
+   * read in full within the attempt's deadline (a 204 gives `undefined`); `stream` a
+   * `ReadableStream<Uint8Array>` handed over once the headers arrived (the attempt's deadline
+   * covers the headers; then each read waits at most `timeoutMs` for the next bytes, the call's
+   * `signal` still aborts it, a failure is a typed error, and nothing is retried once it was
+   * handed over; cancel it to release the connection early; a 204 gives an empty stream);
+   * `json` parsed as JSON (`undefined` when empty); `none` discarded (resolves to `undefined`).
    */
-  readonly responseType?: "blob" | "json" | "none";
+  readonly responseType?: "blob" | "json" | "none" | "stream";
   /** Names the request in errors and logs, e.g. `files.upload part 3`. Default `external`. */
   readonly label?: string;
 }
@@ -320,6 +324,7 @@ export function createCoreClient<Paths extends {}>(
         body: request.body,
         signal,
         deadline,
+        stream: request.stream,
       });
       return { ok: true, response, credentials };
     } catch (cause) {
@@ -459,13 +464,38 @@ export function createCoreClient<Paths extends {}>(
     } catch (error) {
       return apiPromise(Promise.reject(rebrand(error)));
     }
-    const none = request.responseType === "none";
-    const result = run(prepared.operation, undefined, options ?? {}, prepared.request).then((settled) => {
-      if (none) settled.data = undefined;
+    const { operation } = prepared;
+    const callOptions = options ?? {};
+    const result = run(operation, undefined, callOptions, prepared.request).then((settled) => {
+      if (request.responseType === "none") settled.data = undefined;
+      else if (request.responseType === "stream") {
+        settled.data = guardedBody(settled.data, operation, callOptions);
+      }
       return settled;
-    }, about(prepared.operation));
+    }, about(operation));
     return apiPromise(result as Promise<WithResponse<T>>);
   };
+
+  /** A streamed 2xx body (an empty one for a 204), under the call's idle timeout, signal and typed errors. */
+  function guardedBody(data: unknown, operation: OperationMeta, options: RequestOptions): ReadableStream<Uint8Array> {
+    const source = data instanceof ReadableStream ? (data as ReadableStream<Uint8Array>) : new Blob([]).stream();
+    const idleMs = options.timeoutMs ?? defaultTimeout;
+    const signal = options.signal;
+    return guardStream(source, {
+      idleMs,
+      signal,
+      toError: (cause) =>
+        kit.about(
+          cause instanceof TimeoutReason
+            ? makeError(TimeoutError, {
+                message: `no data for ${idleMs} ms while reading the response body`,
+                cause,
+              })
+            : attemptError(cause, "send", idleMs, signal, kit),
+          operation,
+        ),
+    });
+  }
 
   const errorAbout = (error: unknown, operation?: OperationMeta): unknown =>
     operation === undefined ? rebrand(error) : kit.about(error, operation);
@@ -575,7 +605,7 @@ function prepareExternal(request: ExternalRequest): { operation: OperationMeta; 
   };
   return {
     operation,
-    request: { method, url: request.url, path: shown, body, contentType, headers },
+    request: { method, url: request.url, path: shown, body, contentType, headers, stream: responseType === "stream" },
   };
 }
 

@@ -30,6 +30,8 @@ export interface PreparedRequest {
   readonly contentType?: string | undefined;
   /** The header params (`OperationMeta.headerParams`), by their spec names; validated. */
   readonly headers?: Record<string, string> | undefined;
+  /** A 2xx body is handed over as a stream as it arrives (`WireRequest.stream`), not read in full. */
+  readonly stream?: boolean | undefined;
 }
 
 const serializeQuery = createQuerySerializer();

@@ -37,8 +37,10 @@ export function excerpt(text: string): string {
 
 /** The body as JSON, or as text when it is not JSON; `undefined` when empty. */
 function readBody(
-  body: Uint8Array | string,
+  body: WireResponse["body"],
 ): { json: true; value: unknown } | { json: false; text: string } | undefined {
+  // a stream is only ever a 2xx body asked for as one (`WireRequest.stream`): never parsed here
+  if (!(typeof body === "string" || body instanceof Uint8Array)) return undefined;
   const text = typeof body === "string" ? body : body.byteLength === 0 ? "" : utf8.decode(body);
   if (text === "") return undefined;
   try {
@@ -116,13 +118,21 @@ const NULL_BODY_STATUS = new Set([204, 205, 304]);
 /** A standard `Response` for `withResponse()`, made only when asked for (the body was read already). */
 export function platformResponse(wire: WireResponse): Response {
   if (wire.response) return wire.response;
-  const empty = typeof wire.body === "string" ? wire.body === "" : wire.body.byteLength === 0;
-  const body = NULL_BODY_STATUS.has(wire.status) || empty ? null : wire.body;
+  const body = NULL_BODY_STATUS.has(wire.status) || isEmptyOrStream(wire.body) ? null : wire.body;
   return new Response(body as BodyInit | null, {
     status: wire.status,
     statusText: wire.statusText,
     headers: wire.headers,
   });
+}
+
+/**
+ * Whether a body is empty, or a stream: a streamed body is the call's result, so the `Response` of
+ * `withResponse()` carries its status and headers only (two readers cannot share one stream).
+ */
+function isEmptyOrStream(body: WireResponse["body"]): boolean {
+  if (typeof body === "string") return body === "";
+  return body instanceof Uint8Array ? body.byteLength === 0 : true;
 }
 
 /** What a provider tells the engine about reading its responses. */
@@ -142,11 +152,13 @@ export type Settled = { result: WithResponse<unknown> } | { error: ApiError; res
  * response's `content-type`: read it with `await blob.arrayBuffer()`, `await blob.bytes()`,
  * `await blob.text()` or `blob.stream()`, or pass it on (a `Blob` is what `fetch`, `FormData`,
  * `URL.createObjectURL` and `fs.writeFile(path, blob.stream())` take). `undefined` for a 204.
- * The provider's `unwrap` (for JSON envelopes) is not applied to it.
+ * The provider's `unwrap` (for JSON envelopes) is not applied to it. A body the transport
+ * streamed (`WireRequest.stream`) stays the stream it is.
  */
-export function binaryBody(response: WireResponse): Blob | undefined {
-  if (response.status === 204 || response.status === 205) return undefined;
+export function binaryBody(response: WireResponse): Blob | ReadableStream<Uint8Array> | undefined {
   const body = response.body;
+  if (!(typeof body === "string" || body instanceof Uint8Array)) return body; // asked for as a stream
+  if (response.status === 204 || response.status === 205) return undefined;
   return new Blob([body as Uint8Array<ArrayBuffer> | string], { type: response.headers.get("content-type") ?? "" });
 }
 

@@ -136,6 +136,23 @@ function send(
         fail(error);
       }
     };
+    /** A 2xx body asked for as a stream: resolved now; the deadline and the listener are released. */
+    const handOver = (answered: Response) => {
+      settled = true;
+      release();
+      const source = answered.body ?? new Blob([]).stream();
+      // undici keeps reading the body of a redirect it followed (see onBody): stopped once this one ends
+      const done = answered.redirected ? () => controller.abort(RELEASED) : ignore;
+      resolve({
+        status: answered.status,
+        statusText: answered.statusText,
+        headers: answered.headers,
+        url: answered.url || request.url,
+        redirected: answered.redirected,
+        body: mappedStream(source, done),
+        response: answered,
+      });
+    };
     const onResponse = (answered: Response) => {
       try {
         if (settled) {
@@ -155,6 +172,10 @@ function send(
         if (problem !== undefined) {
           discard(answered);
           fail(problem);
+          return;
+        }
+        if (request.stream === true && status >= 200 && status <= 299) {
+          handOver(answered);
           return;
         }
         // a content-coded body is read with a bound on what it decodes to (a zip bomb);
@@ -217,6 +238,37 @@ function send(
       onFailure(error);
     }
   });
+}
+
+/**
+ * `source` read on demand, its failures mapped like a `fetch` rejection's ({@link fetchFailure}:
+ * a corrupt coding is a `ProtocolError`); `done` runs once it ended, failed or was cancelled.
+ */
+function mappedStream(source: ReadableStream<Uint8Array>, done: () => void): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let step: ReadableStreamReadResult<Uint8Array>;
+        try {
+          step = await reader.read();
+        } catch (error) {
+          done();
+          controller.error(fetchFailure(error));
+          return;
+        }
+        if (step.done) {
+          done();
+          controller.close();
+        } else controller.enqueue(step.value);
+      },
+      cancel(reason) {
+        done();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /**

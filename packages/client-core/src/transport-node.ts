@@ -318,6 +318,10 @@ function exchange(
             return;
           }
         }
+        if (request.stream === true && status >= 200 && status <= 299) {
+          handOver(incoming, status);
+          return;
+        }
         // 'close' rather than 'end': one listener for the body's end, complete or cut short
         incoming.on("data", onData);
         incoming.on("close", onResponseClose);
@@ -364,6 +368,25 @@ function exchange(
       } catch (error) {
         fail(error);
       }
+    }
+
+    /** A 2xx body asked for as a stream: resolved now; the deadline and the listener are released. */
+    function handOver(incoming: IncomingMessage, status: number) {
+      const headers = responseHeaders(incoming.rawHeaders);
+      const noBody = method === "HEAD" || status === 204 || status === 205;
+      const body = noBody ? emptyBody(incoming) : streamedBody(incoming, headers.get("content-encoding"));
+      if (body instanceof ProtocolError) {
+        fail(body);
+        return;
+      }
+      succeed({
+        status,
+        statusText: incoming.statusMessage ?? "",
+        headers,
+        url: target.href,
+        redirected: hops > 0,
+        body,
+      });
     }
 
     function redirect(incoming: IncomingMessage, status: number, location: string) {
@@ -541,6 +564,85 @@ function ignore(): void {}
 /** A `Blob`'s bytes as a {@link StreamedBody} (the `Blob` itself stays replayable: a new one each time). */
 function blobChunks(blob: Blob): StreamedBody {
   return { length: blob.size, [Symbol.asyncIterator]: () => readChunks(blob.stream()) };
+}
+
+/** The body of a response that has none, read to its end so that its socket is reused. */
+function emptyBody(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  incoming.resume();
+  return new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+}
+
+/**
+ * A response body as a web stream of its decoded bytes, read from the socket only as fast as the
+ * stream's reader takes them (64 KiB ahead at most; then the socket is paused); a content coding is
+ * removed as the bytes arrive (zlib streams; `deflate` as RFC 9110 defines it, zlib-wrapped).
+ * Cancelling it destroys the response (its socket is not reused). A connection cut short errors it
+ * with Node's error; a corrupt coding with a {@link ProtocolError}. Listeners never throw.
+ */
+function streamedBody(incoming: IncomingMessage, coding: string | null): ReadableStream<Uint8Array> | ProtocolError {
+  const z = zlib as typeof import("node:zlib");
+  const decoders: import("node:stream").Transform[] = [];
+  for (const part of coding === null ? [] : coding.split(",").reverse()) {
+    const name = part.trim().toLowerCase();
+    if (name === "" || name === "identity") continue;
+    if (name === "gzip" || name === "x-gzip") decoders.push(z.createGunzip());
+    else if (name === "deflate") decoders.push(z.createInflate());
+    else if (name === "br") decoders.push(z.createBrotliDecompress());
+    else {
+      for (const decoder of decoders) decoder.destroy();
+      return new ProtocolError(`unsupported content coding ${quote(name)}`);
+    }
+  }
+  let last: import("node:stream").Readable = incoming;
+  for (const decoder of decoders) last = last.pipe(decoder);
+  const out = last;
+  let over = false;
+  const stop = () => {
+    over = true;
+    incoming.destroy();
+    for (const decoder of decoders) decoder.destroy();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const failWith = (error: unknown) => {
+          if (over) return;
+          stop();
+          const code = (error as { code?: unknown } | null)?.code;
+          controller.error(
+            typeof code === "string" && code.startsWith("Z_")
+              ? new ProtocolError("corrupt compressed response body", { cause: error })
+              : error,
+          );
+        };
+        out.on("data", (chunk: Buffer) => {
+          if (over) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) out.pause();
+        });
+        out.on("end", () => {
+          if (over) return;
+          if (!incoming.complete) {
+            failWith(new Error("the connection closed before the end of the response body"));
+            return;
+          }
+          over = true;
+          controller.close();
+        });
+        for (const stream of [incoming, ...decoders]) stream.on("error", failWith);
+        incoming.on("close", () => {
+          if (!incoming.complete) failWith(new Error("the connection closed before the end of the response body"));
+        });
+      },
+      pull() {
+        if (!over) out.resume();
+      },
+      cancel() {
+        if (!over) stop();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
 }
 
 /** True for HTTP whitespace (SP, HTAB, CR, LF), what `Headers` trims off a value. */

@@ -33,8 +33,21 @@ export interface WireRequest {
   readonly body: string | Uint8Array | Blob | StreamedBody | undefined;
   /** The caller's cancellation. */
   readonly signal: AbortSignal | undefined;
-  /** `Date.now()` by which the whole exchange (redirects and body included) must be done. */
+  /**
+   * `Date.now()` by which the whole exchange (redirects and body included) must be done; for a
+   * {@link WireRequest.stream} request, by which the response headers must have arrived.
+   */
   readonly deadline: number;
+  /**
+   * When `true`, a 2xx response resolves as soon as its headers arrive, its `body` a
+   * `ReadableStream` of the decoded bytes (content codings removed as they arrive; no size cap:
+   * the reader's pace bounds memory). From then on the transport holds no timer and no listener for
+   * the exchange: the stream is the caller's, who reads it or cancels it (which releases the
+   * connection). A failure while it is read errors the stream with the reasons listed above
+   * (a `ProtocolError` for a corrupt coding, Node's error for a connection cut short). A response
+   * that is not 2xx is read in full, as without `stream`.
+   */
+  readonly stream?: boolean;
 }
 
 /**
@@ -68,8 +81,11 @@ export interface WireResponse {
   /** The URL that answered (after redirects). */
   readonly url: string;
   readonly redirected: boolean;
-  /** The whole body: bytes, or text already decoded as UTF-8 (when the transport read it as text). */
-  readonly body: Uint8Array | string;
+  /**
+   * The whole body: bytes, or text already decoded as UTF-8 (when the transport read it as text);
+   * or, for a 2xx response to a {@link WireRequest.stream} request, the body as it arrives.
+   */
+  readonly body: Uint8Array | string | ReadableStream<Uint8Array>;
   /** The platform `Response` when the transport had one (`fetch`); its body is already read. */
   readonly response?: Response;
 }

@@ -59,7 +59,9 @@ async function failure(call: Promise<WireResponse>): Promise<Error & { cause?: u
 
 /** The body as bytes (the fetch transport reads JSON as text: see transport-fetch.test.ts). */
 function bytes(response: WireResponse): Uint8Array {
-  return typeof response.body === "string" ? new TextEncoder().encode(response.body) : response.body;
+  const body = response.body;
+  if (body instanceof ReadableStream) throw new Error("a stream: only for WireRequest.stream");
+  return typeof body === "string" ? new TextEncoder().encode(body) : body;
 }
 const text = (response: WireResponse) => new TextDecoder().decode(bytes(response));
 

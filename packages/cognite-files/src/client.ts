@@ -150,11 +150,27 @@ export interface CogniteFiles
   upload(metadata: UploadMetadata, content: Uploadable, options?: UploadOptions): Promise<FileMetadata>;
   /**
    * Download a file's content: `files.downloadLink` for it, then a `GET` of the link without the CDF
-   * token, retried on failure like any read, within `timeoutMs` per attempt. Resolves to a `Blob`
-   * (typed with the response's `content-type`): the runtime's transports read response bodies whole
-   * within the attempt's deadline, so it is not a stream yet — `blob.stream()` reads it as one.
+   * token. Resolves, once the response headers arrived, to the content as a web `ReadableStream` of
+   * bytes, read from the network only as fast as it is read (a file of any size takes no more
+   * memory than a few chunks). Failures before the headers (a 5xx, a reset, a timeout) are retried
+   * like any read, within `timeoutMs` per attempt; once the stream is handed over, each read waits
+   * at most `timeoutMs` for the next bytes, `signal` still aborts it, and a failure errors the
+   * stream with a typed `CogniteApiError` (a `TimeoutError`, a `ConnectionError`…). Read it to its
+   * end or `cancel()` it: that releases the connection.
+   *
+   * @example Save to a file (Node)
+   * ```ts
+   * import { createWriteStream } from "node:fs";
+   * import { Readable } from "node:stream";
+   * import { pipeline } from "node:stream/promises";
+   * await pipeline(Readable.fromWeb(await cdf.files.download({ id: 1 })), createWriteStream("pump.pdf"));
+   * ```
+   * @example Whole, in memory
+   * ```ts
+   * const bytes = await new Response(await cdf.files.download({ id: 1 })).arrayBuffer();
+   * ```
    */
-  download(ref: FileIdentifier, options?: DownloadOptions): Promise<Blob>;
+  download(ref: FileIdentifier, options?: DownloadOptions): Promise<ReadableStream<Uint8Array>>;
 }
 
 /** The Cognite Files client: every operation of the spec, with Cognite's validation and batching. */

@@ -224,7 +224,7 @@ export async function download(
   context: TransferContext,
   ref: FileIdentifier,
   options: DownloadOptions = {},
-): Promise<Blob> {
+): Promise<ReadableStream<Uint8Array>> {
   const { core, files } = context;
   const { extendedExpiration, ...requestOptions } = options;
   checkIdentifier(ref, "files.download");
@@ -238,9 +238,8 @@ export async function download(
       message: "files.downloadLink (POST /files/downloadlink): the response has no downloadUrl",
     });
   }
-  const blob = await core.send<Blob | undefined>(
-    { method: "GET", url, responseType: "blob", label: "files.download" },
+  return core.send<ReadableStream<Uint8Array>>(
+    { method: "GET", url, responseType: "stream", label: "files.download" },
     requestOptions,
   );
-  return blob ?? new Blob([]);
 }

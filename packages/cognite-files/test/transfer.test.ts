@@ -7,9 +7,10 @@ import { afterEach, expect, test } from "vitest";
 import {
   AbortError,
   BadRequestError,
-  type CogniteApiError,
+  CogniteApiError,
   createCogniteClient,
   InternalServerError,
+  TimeoutError,
   toFile,
 } from "../src/index.js";
 import { delay, PROJECT, serve, TOKEN } from "./support.js";
@@ -299,7 +300,7 @@ test("download: downloadLink with the token, then GET the link without it, bytes
   const api = await serve((_req, res) =>
     json(res, 200, { items: [{ id: 5, downloadUrl: `${hostUrl}/dl/5?token=SIGNED` }] }),
   );
-  const blob = await cognite(api.url).files.download({ id: 5 }, { extendedExpiration: true });
+  const body = await cognite(api.url).files.download({ id: 5 }, { extendedExpiration: true });
   expect(api.requests.map((r) => [r.url, JSON.parse(r.body)])).toEqual([
     ["/files/downloadlink?extendedExpiration=true", { items: [{ id: 5 }] }],
   ]);
@@ -308,8 +309,42 @@ test("download: downloadLink with the token, then GET the link without it, bytes
     ["GET", "/dl/5?token=SIGNED", undefined],
     ["GET", "/dl/5?token=SIGNED", undefined],
   ]);
-  expect(blob.type).toBe("application/pdf");
-  expect(Buffer.compare(Buffer.from(await blob.arrayBuffer()), content)).toBe(0);
+  expect(body).toBeInstanceOf(ReadableStream);
+  expect(Buffer.compare(Buffer.from(await new Response(body).arrayBuffer()), content)).toBe(0);
+});
+
+test("download: the stream is handed over at the headers; a stall mid-body is a CogniteApiError TimeoutError", async () => {
+  const host = createServer((_req, res) => {
+    res.writeHead(200, { "content-length": "1000" });
+    res.write(Buffer.alloc(100)); // and nothing more
+  });
+  const sockets = new Set<import("node:net").Socket>();
+  host.on("connection", (socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        host.close(() => resolve());
+      }),
+  );
+  const hostUrl = `http://127.0.0.1:${(host.address() as import("node:net").AddressInfo).port}`;
+  const api = await serve((_req, res) =>
+    json(res, 200, { items: [{ id: 5, downloadUrl: `${hostUrl}/dl/5?sig=SIGNED` }] }),
+  );
+  const body = await cognite(api.url).files.download({ id: 5 }, { timeoutMs: 300 });
+  const reader = body.getReader();
+  expect((await reader.read()).value?.byteLength).toBe(100);
+  const error = await reader.read().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TimeoutError);
+  expect(error).toBeInstanceOf(CogniteApiError);
+  expect(String((error as Error).message)).toMatch(
+    /^cognite files\.download GET http:\/\/127\.0\.0\.1:\d+\/dl\/5: no data for 300 ms/,
+  );
+  expect(JSON.stringify(error)).not.toContain("SIGNED");
 });
 
 test("download: an invalid ref → InvalidParamsError, nothing sent; a link-less answer → InvalidResponseError", async () => {

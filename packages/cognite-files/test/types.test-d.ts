@@ -96,7 +96,7 @@ describe("schemas", () => {
 describe("upload, download and bulk methods", () => {
   test("signatures", () => {
     expectTypeOf(cdf.files.upload({ name: "a" }, new Blob([]))).toEqualTypeOf<Promise<FileMetadata>>();
-    expectTypeOf(cdf.files.download({ id: 1 })).toEqualTypeOf<Promise<Blob>>();
+    expectTypeOf(cdf.files.download({ id: 1 })).toEqualTypeOf<Promise<ReadableStream<Uint8Array>>>();
     const many: readonly FileIdentifier[] = [];
     expectTypeOf(cdf.files.delete({ items: [{ id: 1 }, { externalId: "x" }] })).toEqualTypeOf<
       Promise<Record<string, never>>
