@@ -16,13 +16,20 @@ process.once("exit", () => {
 
 /**
  * Starts `prism mock <spec> --errors` on 127.0.0.1 with port 0 and resolves once it listens.
+ * With `upstream`, starts `prism proxy <spec> <upstream>` instead: Prism's validating proxy, which
+ * forwards every request to `upstream` and passes its answer through unchanged, with what violates the
+ * spec (request or response) in an `sl-violations` header (no `--errors`: that would replace the
+ * server's status and body with Prism's own error).
  * The child is tied to this process: it is killed when this process exits, and it exits by itself
  * when this process dies without cleaning up (its stdin pipe closes; see exit-with-parent.cjs).
+ * @param {string} spec
+ * @param {{ timeoutMs?: number, upstream?: string }} [options]
  * @returns {Promise<{ url: string, stop: () => Promise<void>, pid: number }>}
  */
-export function startPrism(spec, { timeoutMs = 60_000 } = {}) {
+export function startPrism(spec, { timeoutMs = 60_000, upstream } = {}) {
   return new Promise((resolve, reject) => {
-    const args = ["--require", exitWithParent, prismBin, "mock", spec, "--errors", "-h", "127.0.0.1", "-p", "0"];
+    const mode = upstream === undefined ? ["mock", spec, "--errors"] : ["proxy", spec, upstream];
+    const args = ["--require", exitWithParent, prismBin, ...mode, "-h", "127.0.0.1", "-p", "0"];
     const child = spawn(process.execPath, args, {
       stdio: ["pipe", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },

@@ -4,129 +4,29 @@
  * provider-specific (how to create the client, how results are unwrapped, the error class, where
  * the error code lives) comes from the `openapi.client` field of the package's package.json.
  */
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import {
-  binaryResponseExample,
-  type ClientContract,
-  exampleParams,
-  type GeneratedPackage,
-  generatedPackages as listGeneratedPackages,
-  listOperations,
-  loadSpec,
-  responseExample,
-  type SpecOperation,
-} from "@org/codegen";
 import { expect } from "vitest";
+import {
+  type ContractCase,
+  createClient,
+  type GeneratedPackage,
+  type Module,
+  methodOf,
+  type UnauthenticatedCase,
+  withoutCredentials,
+} from "./contract-cases.js";
 
-export type { ClientContract, GeneratedPackage };
-
-/** One contract test: call `operationId` with spec-derived params and get the `status` response. */
-export interface ContractCase {
-  /** Test title, e.g. `@org/coze-files files.retrieve → 200`. */
-  title: string;
-  pkg: GeneratedPackage;
-  operationId: string;
-  /** `GET /v1/files/retrieve`. */
-  route: string;
-  /** The declared response selected with `Prefer: code=<status>`. */
-  status: number;
-  /** `success` for 2xx, `error` otherwise. */
-  kind: "success" | "error";
-  /** Params built from the spec's examples (or values satisfying the schemas). */
-  params: Record<string, unknown>;
-  /** The response's JSON example, if it declares one. */
-  example: unknown;
-  /** For a binary response (no JSON content): its media type and example (the body Prism sends). */
-  binary?: { type: string; example: unknown } | undefined;
-}
-
-/** A negative contract test: an operation that requires credentials, called without them. */
-export interface UnauthenticatedCase {
-  title: string;
-  pkg: GeneratedPackage;
-  operationId: string;
-  params: Record<string, unknown>;
-}
-
-/**
- * The params of a call built from the spec's examples; a multipart file field (which the spec
- * types as a binary string) gets a small real file, so Prism validates a real upload.
- */
-function callParams(spec: Parameters<typeof exampleParams>[0], op: SpecOperation): Record<string, unknown> {
-  const params = exampleParams(spec, op);
-  for (const field of op.fileFields) {
-    params[field] = new File([`contract test upload for ${op.id}\n`], `${field}.txt`, { type: "text/plain" });
-  }
-  return params;
-}
-
-/** The packages generated from specs. */
-export function generatedPackages(): GeneratedPackage[] {
-  return listGeneratedPackages();
-}
-
-/**
- * The contract cases of one spec: one per (operation × declared response).
- * @param specFile path of the OpenAPI document
- * @param pkg the package generated from it
- */
-export function contractCases(specFile: string, pkg: GeneratedPackage): ContractCase[] {
-  checkClientContract(pkg);
-  const spec = loadSpec(specFile);
-  return listOperations(spec).flatMap((op) => {
-    const params = callParams(spec, op);
-    return op.responses.map(({ status, response }) => {
-      if (!/^[1-5]\d\d$/.test(status)) {
-        throw new Error(
-          `${pkg.name} ${op.id}: response "${status}" cannot be selected with Prefer: code=…; declare explicit status codes`,
-        );
-      }
-      const code = Number(status);
-      return {
-        title: `${pkg.name} ${op.id} → ${status}`,
-        pkg,
-        operationId: op.id,
-        route: `${op.method} ${op.path}`,
-        status: code,
-        kind: code >= 200 && code < 300 ? "success" : "error",
-        params,
-        example: responseExample(spec, response),
-        binary: binaryResponseExample(spec, response as Parameters<typeof binaryResponseExample>[1]),
-      } satisfies ContractCase;
-    });
-  });
-}
-
-/** Fails early, with the fix, when a package.json does not say how to test its client. */
-function checkClientContract(pkg: GeneratedPackage): void {
-  const client = pkg.client as Partial<ClientContract> | undefined;
-  for (const field of ["create", "errorClass"] as const) {
-    if (typeof client?.[field] !== "string") {
-      throw new Error(`${pkg.name}: package.json "openapi.client.${field}" must name an export of the package`);
-    }
-  }
-}
-
-/** Every contract case of every generated package. */
-export function allContractCases(packages: GeneratedPackage[] = generatedPackages()): ContractCase[] {
-  return packages.flatMap((pkg) => contractCases(pkg.spec, pkg));
-}
-
-/** One negative case per operation that declares security, in every generated package. */
-export function unauthenticatedCases(packages: GeneratedPackage[] = generatedPackages()): UnauthenticatedCase[] {
-  return packages.flatMap((pkg) => {
-    const spec = loadSpec(pkg.spec);
-    return listOperations(spec)
-      .filter((op) => op.security.length > 0)
-      .map((op) => ({
-        title: `${pkg.name} ${op.id} without credentials → 401`,
-        pkg,
-        operationId: op.id,
-        params: callParams(spec, op),
-      }));
-  });
-}
+// the cases and how to call them live in contract-cases.ts (no test framework: the live check uses them too)
+export {
+  allContractCases,
+  type ClientContract,
+  type ContractCase,
+  contractCases,
+  type GeneratedPackage,
+  generatedPackages,
+  importPackage,
+  type UnauthenticatedCase,
+  unauthenticatedCases,
+} from "./contract-cases.js";
 
 /** Whether a method's value is a page of a paginated operation (`Page` from the runtime). */
 function isPage(value: unknown): value is { result: unknown } {
@@ -150,20 +50,6 @@ interface Exchange {
   violations: string | null;
 }
 
-type Module = Record<string, unknown>;
-type Method = (params: unknown, options?: unknown) => PromiseLike<unknown>;
-
-const modules = new Map<string, Promise<Module>>();
-/** Imports a package from its source (`src/index.ts`), so tests run without a build. */
-export function importPackage(pkg: GeneratedPackage): Promise<Module> {
-  let mod = modules.get(pkg.dir);
-  if (!mod) {
-    mod = import(pathToFileURL(join(pkg.dir, "src", "index.ts")).href) as Promise<Module>;
-    modules.set(pkg.dir, mod);
-  }
-  return mod;
-}
-
 /** A `fetch` that records each response's status and Prism's `sl-violations` header, optionally rewriting requests. */
 function recordingFetch(exchanges: Exchange[], rewrite?: (request: Request) => Request): typeof fetch {
   return async (input, init) => {
@@ -176,28 +62,12 @@ function recordingFetch(exchanges: Exchange[], rewrite?: (request: Request) => R
 }
 
 async function clientFor(pkg: GeneratedPackage, baseUrl: string, fetchImpl?: typeof fetch) {
-  const mod = await importPackage(pkg);
-  const create = mod[pkg.client.create];
-  if (typeof create !== "function") throw new Error(`${pkg.name} exports no function ${pkg.client.create}`);
-  const client = (create as (options: object) => unknown)({
+  return createClient(pkg, {
     ...pkg.client.mockOptions,
     baseUrl,
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
     maxRetries: 0,
   });
-  return { mod, client };
-}
-
-/** The resource method an operationId names: `files.retrieve` → `client.files.retrieve`. */
-function methodOf(client: unknown, operationId: string): Method {
-  const keys = operationId.split(".");
-  const name = keys.pop() as string;
-  const owner = keys.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], client) as
-    | Record<string, unknown>
-    | undefined;
-  const method = owner?.[name];
-  if (typeof method !== "function") throw new Error(`client has no method ${operationId}`);
-  return (params, options) => (method as Method).call(owner, params, options);
 }
 
 /** The runtime's error class for an HTTP status (exported by every provider package). */
@@ -316,12 +186,7 @@ export async function runContractCase(c: ContractCase, baseUrl: string): Promise
  */
 export async function runUnauthenticatedCase(c: UnauthenticatedCase, baseUrl: string): Promise<void> {
   const exchanges: Exchange[] = [];
-  const stripAuth = (request: Request) => {
-    const headers = new Headers(request.headers);
-    headers.delete("authorization");
-    return new Request(request, { headers });
-  };
-  const { mod, client } = await clientFor(c.pkg, baseUrl, recordingFetch(exchanges, stripAuth));
+  const { mod, client } = await clientFor(c.pkg, baseUrl, recordingFetch(exchanges, withoutCredentials));
   const call = methodOf(client, c.operationId)(c.params, { maxRetries: 0 });
   const error = (await rejection(call, c.title)) as Record<string, unknown>;
   expect(exchanges.map((e) => e.status)).toEqual([401]);
