@@ -120,15 +120,13 @@ function send(
         const answered = response as Response;
         settled = true;
         release();
-        resolve({
-          status: answered.status,
-          statusText: answered.statusText,
-          headers: answered.headers,
-          url: answered.url || request.url,
-          redirected: answered.redirected,
-          body: typeof body === "string" || body instanceof Uint8Array ? body : new Uint8Array(body),
-          response: answered,
-        });
+        resolve(
+          wireResponse(
+            answered,
+            request,
+            typeof body === "string" || body instanceof Uint8Array ? body : new Uint8Array(body),
+          ),
+        );
         // undici keeps reading the body of a redirect it followed: one that never ends would hold
         // its connection (and the process) forever. The exchange is over: stop whatever is left.
         if (answered.redirected) controller.abort(RELEASED);
@@ -143,15 +141,7 @@ function send(
       const source = answered.body ?? new Blob([]).stream();
       // undici keeps reading the body of a redirect it followed (see onBody): stopped once this one ends
       const done = answered.redirected ? () => controller.abort(RELEASED) : ignore;
-      resolve({
-        status: answered.status,
-        statusText: answered.statusText,
-        headers: answered.headers,
-        url: answered.url || request.url,
-        redirected: answered.redirected,
-        body: mappedStream(source, done),
-        response: answered,
-      });
+      resolve(wireResponse(answered, request, mappedStream(source, done)));
     };
     const onResponse = (answered: Response) => {
       try {
@@ -238,6 +228,19 @@ function send(
       onFailure(error);
     }
   });
+}
+
+/** The {@link WireResponse} of `answered`, with its body read (or to be read) as `body`. */
+function wireResponse(answered: Response, request: WireRequest, body: WireResponse["body"]): WireResponse {
+  return {
+    status: answered.status,
+    statusText: answered.statusText,
+    headers: answered.headers,
+    url: answered.url || request.url,
+    redirected: answered.redirected,
+    body,
+    response: answered,
+  };
 }
 
 /**
