@@ -11,15 +11,24 @@ export interface APIPromise<T> extends Promise<T> {
 }
 
 const ignore = () => {};
+const dataOf = <T>(result: WithResponse<T>): T => result.data;
+/** Where an {@link APIPromise} keeps the promise of its full outcome. */
+const OUTCOME = Symbol("outcome");
+
+type Held<T> = APIPromise<T> & { [OUTCOME]: Promise<WithResponse<T>> };
+
+/** Shared by every {@link APIPromise}: no closure per call. */
+function withResponse<T>(this: Held<T>): Promise<WithResponse<T>> {
+  // whoever asks for the response handles the failure there: the result promise must not
+  // also be reported as an unhandled rejection
+  this.catch(ignore);
+  return this[OUTCOME];
+}
 
 /** Makes the {@link APIPromise} of a call from the promise of its full outcome. */
 export function apiPromise<T>(outcome: Promise<WithResponse<T>>): APIPromise<T> {
-  const data = outcome.then((result) => result.data) as APIPromise<T>;
-  data.withResponse = () => {
-    // whoever asks for the response handles the failure there: the result promise must not
-    // also be reported as an unhandled rejection
-    data.catch(ignore);
-    return outcome;
-  };
+  const data = outcome.then(dataOf) as Held<T>;
+  data[OUTCOME] = outcome;
+  data.withResponse = withResponse;
   return data;
 }

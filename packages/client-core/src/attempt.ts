@@ -20,7 +20,7 @@ export type Outcome =
  * Sends `request` once. `anonymous` (a `CoreClient.send` request) sends neither credentials nor
  * the client's default headers.
  */
-export async function attempt(
+export function attempt(
   engine: Engine,
   request: PreparedRequest,
   callHeaders: Record<string, string> | undefined,
@@ -28,26 +28,48 @@ export async function attempt(
   timeoutMs: number,
   anonymous: boolean,
 ): Promise<Outcome> {
-  const { kit } = engine;
-  const signal = context.signal;
   const deadline = Date.now() + timeoutMs;
-  let credentials: CredentialHeaders;
+  let pending: CredentialHeaders | Promise<CredentialHeaders>;
   try {
-    const pending = anonymous ? undefined : engine.credentials.get(context, deadline, timeoutMs);
-    credentials = pending instanceof Promise ? await pending : pending;
+    pending = anonymous ? undefined : engine.credentials.get(context, deadline, timeoutMs);
   } catch (cause) {
-    const error = attemptError(cause, "auth", timeoutMs, signal, kit);
-    if (error instanceof TimeoutError) return { ok: false, error };
-    throw error;
+    return credentialsFailed(engine, cause, context, timeoutMs);
   }
+  // credentials given synchronously (a static token) cost no turn of the event loop
+  if (!(pending instanceof Promise))
+    return send(engine, request, callHeaders, context, timeoutMs, anonymous, deadline, pending);
+  return pending.then(
+    (credentials) => send(engine, request, callHeaders, context, timeoutMs, anonymous, deadline, credentials),
+    (cause: unknown) => credentialsFailed(engine, cause, context, timeoutMs),
+  );
+}
+
+/** The hook failed: a timeout may be retried; anything else ends the call. */
+function credentialsFailed(engine: Engine, cause: unknown, context: AuthContext, timeoutMs: number): Promise<Outcome> {
+  const error = attemptError(cause, "auth", timeoutMs, context.signal, engine.kit);
+  return error instanceof TimeoutError ? Promise.resolve({ ok: false, error }) : Promise.reject(error);
+}
+
+/** The request with its headers, through the transport, as an {@link Outcome}. */
+function send(
+  engine: Engine,
+  request: PreparedRequest,
+  callHeaders: Record<string, string> | undefined,
+  context: AuthContext,
+  timeoutMs: number,
+  anonymous: boolean,
+  deadline: number,
+  credentials: CredentialHeaders,
+): Promise<Outcome> {
+  const signal = context.signal;
   let headers: Record<string, string>;
   try {
     headers = requestHeaders(engine, request, callHeaders, credentials, anonymous);
   } catch (cause) {
-    throw attemptError(cause, "send", timeoutMs, signal, kit);
+    return Promise.reject(attemptError(cause, "send", timeoutMs, signal, engine.kit));
   }
-  try {
-    const response = await engine.settings.transport({
+  return engine.settings
+    .transport({
       method: request.method,
       url: request.url,
       headers,
@@ -55,15 +77,16 @@ export async function attempt(
       signal,
       deadline,
       stream: request.stream,
-    });
-    return { ok: true, response, credentials };
-  } catch (cause) {
-    const error = attemptError(cause, "send", timeoutMs, signal, kit);
-    if (error instanceof AbortError || error instanceof InvalidParamsError || error instanceof InvalidResponseError) {
-      throw error;
-    }
-    return { ok: false, error, credentials };
-  }
+    })
+    .then(
+      (response): Outcome => ({ ok: true, response, credentials }),
+      (cause: unknown): Outcome => {
+        const error = attemptError(cause, "send", timeoutMs, signal, engine.kit);
+        if (error instanceof AbortError || error instanceof InvalidParamsError || error instanceof InvalidResponseError)
+          throw error;
+        return { ok: false, error, credentials };
+      },
+    );
 }
 
 /**

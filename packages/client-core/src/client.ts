@@ -222,13 +222,6 @@ export function createCoreClient<Paths extends {}>(
   return core;
 }
 
-/** Every error of a call leaves through here: branded, with its operation and the message prefix. */
-function about(engine: Engine, operation: OperationMeta): (error: unknown) => never {
-  return (error) => {
-    throw engine.kit.about(error, operation);
-  };
-}
-
 /** {@link CoreClient.call}. */
 function callOperation<T>(
   engine: Engine,
@@ -236,9 +229,7 @@ function callOperation<T>(
   params: object | undefined,
   options: RequestOptions | undefined,
 ): APIPromise<T> {
-  return apiPromise(
-    runCall(engine, operation, params, options ?? {}).catch(about(engine, operation)) as Promise<WithResponse<T>>,
-  );
+  return apiPromise(runCall(engine, operation, params, options ?? {}) as Promise<WithResponse<T>>);
 }
 
 /** {@link CoreClient.page}: every page through the same path as a call, with the same options. */
@@ -250,9 +241,7 @@ function pageOperation<Item, Result>(
 ) {
   const callOptions = options ?? {};
   const fetch = (pageParams: object | undefined) =>
-    runCall(engine, operation, pageParams, callOptions).catch(about(engine, operation)) as Promise<
-      WithResponse<unknown>
-    >;
+    runCall(engine, operation, pageParams, callOptions) as Promise<WithResponse<unknown>>;
   const error = (Class: typeof ApiError, init: ApiErrorInit) =>
     engine.kit.about(engine.kit.make(Class, init), operation) as ApiError;
   return pagePromise<Item, Result>({ operation, fetch, error }, params);
@@ -268,14 +257,11 @@ function sendExternal<T>(engine: Engine, request: ExternalRequest, options: Requ
   }
   const { operation } = prepared;
   const callOptions = options ?? {};
-  const result = runCall(engine, operation, undefined, callOptions, prepared.request).then(
-    (settled) => {
-      if (request.responseType === "none") settled.data = undefined;
-      else if (request.responseType === "stream")
-        settled.data = guardedBody(engine, settled.data, operation, callOptions);
-      return settled;
-    },
-    about(engine, operation),
-  );
+  const result = runCall(engine, operation, undefined, callOptions, prepared.request).then((settled) => {
+    if (request.responseType === "none") settled.data = undefined;
+    else if (request.responseType === "stream")
+      settled.data = guardedBody(engine, settled.data, operation, callOptions);
+    return settled;
+  });
   return apiPromise(result as Promise<WithResponse<T>>);
 }

@@ -53,8 +53,6 @@ function readBody(
 /** Turns a non-2xx response into the typed error for its status, with the provider's fields. */
 export function errorFromResponse(
   response: WireResponse,
-  _operation: OperationMeta,
-  _route: string,
   mapError: ErrorMapper | undefined,
   requestIdHeaders: readonly string[],
   makeError: ErrorFactory,
@@ -87,7 +85,6 @@ export function errorFromResponse(
 export function parseSuccessBody(
   response: WireResponse,
   operation: OperationMeta,
-  _route: string,
   requestId: string | undefined,
   makeError: ErrorFactory,
 ): unknown {
@@ -167,22 +164,16 @@ export function binaryBody(response: WireResponse): Blob | ReadableStream<Uint8A
  * a binary operation, a `Blob`: {@link binaryBody} — the platform `Response` made only if asked
  * for), or the typed error of its status.
  */
-export function settle(
-  response: WireResponse,
-  operation: OperationMeta,
-  route: string,
-  hooks: ResponseHooks,
-  kit: ErrorKit,
-): Settled {
+export function settle(response: WireResponse, operation: OperationMeta, hooks: ResponseHooks, kit: ErrorKit): Settled {
   if (response.status < 200 || response.status > 299) {
     return {
-      error: errorFromResponse(response, operation, route, hooks.mapError, hooks.requestIdHeaders, kit.make),
+      error: errorFromResponse(response, hooks.mapError, hooks.requestIdHeaders, kit.make),
       response,
     };
   }
   const headerRequestId = requestIdFrom(response.headers, hooks.requestIdHeaders);
   const binary = operation.binaryResponse === true;
-  const body = binary ? binaryBody(response) : parseSuccessBody(response, operation, route, headerRequestId, kit.make);
+  const body = binary ? binaryBody(response) : parseSuccessBody(response, operation, headerRequestId, kit.make);
   // one rule for errors and results: the provider's id in the body first, else the headers'
   let requestId = headerRequestId;
   if (hooks.requestIdFromBody && !binary) {
