@@ -408,6 +408,15 @@ say(
 );
 say();
 say(
+  "- What a deadline costs any client on `fetch` (transport floor, same run): raw fetch given an `AbortController` " +
+    "signal and a timer, ÷ raw fetch: " +
+    MODES.map((mode) => `${mode} ${ratio(find("transport", mode, "raw fetch + AbortController deadline").ratio)}`).join(
+      ", ",
+    ) +
+    ". undici's `fetch` does work for every signal it is given (listeners, a finalization registry), so this is the " +
+    "ceiling of a fetch transport that can abort a request at its deadline.",
+);
+say(
   `- Throughput ≥ 1.1× the fastest official SDK (our slowest client ÷ fastest SDK, both as × raw fetch): ` +
     Object.entries(fastestSdk)
       .map(([mode, r]) => `${mode}: ${ratio(r.value)} vs ${r.sdk} ${verdict(r.value >= 1.1)}`)

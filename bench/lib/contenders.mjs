@@ -155,6 +155,14 @@ function transportFloor(url, headers) {
   });
   return {
     "raw fetch": () => fetch(url, { headers }).then(json),
+    // what any fetch-based client that enforces a timeout pays: undici's fetch handles a signal
+    "raw fetch + AbortController deadline": () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 60_000);
+      return fetch(url, { headers, signal: controller.signal })
+        .then(json)
+        .finally(() => clearTimeout(timer));
+    },
     "node-fetch 2": () => nodeFetch2(url, { headers }).then(json),
     ...rawNode(url, headers),
     "@org/client-core node transport": () => transport(wire()).then((res) => JSON.parse(decoder.decode(res.body))),
