@@ -53,7 +53,8 @@ export async function run(transport: Transport, name: string, url: string, call:
       ms: performance.now() - started,
       status: response.status,
       location: response.headers.has("location"),
-      bodyLength: typeof body === "string" ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : -1,
+      bodyLength:
+        typeof body === "string" ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : -1,
       detail: `${response.status} ${response.url}`,
     };
   } catch (error) {
