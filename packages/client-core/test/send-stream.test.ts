@@ -1,11 +1,10 @@
 // CoreClient.send with responseType "stream": the body handed over at the headers and read as the
 // caller reads it (backpressure to the socket), under the call's idle timeout, signal and typed
 // errors; on a real loopback server, on each transport (the test project decides which).
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 import { serve } from "@org/testing";
-import { afterEach, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
   AbortError,
   type ApiError,
@@ -17,29 +16,9 @@ import {
 import { rejection, testClient } from "./support.js";
 
 const api = "http://127.0.0.1:1"; // the client's own API: never called by send
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
-
-/** A server whose handler writes the response by hand; sockets destroyed at the end of the test. */
+/** A loopback server whose handler writes each response by hand (closed, sockets destroyed, after the test). */
 async function rawServer(handler: (res: ServerResponse, index: number) => void): Promise<string> {
-  const sockets = new Set<Socket>();
-  let index = 0;
-  const server = createServer((_req, res) => handler(res, index++));
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return (await serve((_req, res, index) => handler(res, index))).url;
 }
 
 async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Buffer> {

@@ -314,21 +314,11 @@ test("download: downloadLink with the token, then GET the link without it, bytes
 });
 
 test("download: the stream is handed over at the headers; a stall mid-body is a CogniteApiError TimeoutError", async () => {
-  const host = createServer((_req, res) => {
+  const host = await serve((_req, res) => {
     res.writeHead(200, { "content-length": "1000" });
     res.write(Buffer.alloc(100)); // and nothing more
   });
-  const sockets = new Set<import("node:net").Socket>();
-  host.on("connection", (socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        host.close(() => resolve());
-      }),
-  );
-  const hostUrl = `http://127.0.0.1:${(host.address() as import("node:net").AddressInfo).port}`;
+  const hostUrl = host.url;
   const api = await serve((_req, res) =>
     json(res, 200, { items: [{ id: 5, downloadUrl: `${hostUrl}/dl/5?sig=SIGNED` }] }),
   );
