@@ -62,6 +62,8 @@ function build(options: WooshpayClientOptions, parent: CoreClient<paths> | undef
     });
   }
   const authorization = `Basic ${btoa(`${apiKey}:`)}`;
+  // one object for every attempt: the engine reuses the merged, checked headers while it is the same
+  const credentials: Readonly<Record<string, string>> = Object.freeze({ Authorization: authorization });
   const core = createCoreClient<paths>(
     {
       packageName: "@org/wooshpay-files",
@@ -70,7 +72,7 @@ function build(options: WooshpayClientOptions, parent: CoreClient<paths> | undef
       envPrefix: "WOOSHPAY",
       defaultBaseUrl: WOOSHPAY_TEST_BASE_URL,
       requestIdHeaders: ["request-id", "x-request-id"],
-      authenticate: () => ({ Authorization: authorization }),
+      authenticate: () => credentials as Record<string, string>,
       secrets: () => [apiKey, authorization.slice("Basic ".length)],
       mapError: mapWooshpayError,
     },
