@@ -9,11 +9,11 @@
 // The example requests are sent as they are, uploads included: `--only` restricts the operations.
 // Nothing is written. Exit codes: 0 the server conforms; 1 violations; 2 bad input (unknown provider,
 // missing or invalid --base-url, unreachable server, missing credentials) or the check could not run.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { loadCodegen } from "./lib/codegen.mjs";
 import { loadTypeScript } from "./lib/load-typescript.mjs";
 import { startPrism } from "./lib/prism.mjs";
 
@@ -25,8 +25,8 @@ const CONNECT_TIMEOUT_MS = 5000;
 class InputError extends Error {}
 class UsageError extends InputError {}
 
-function help() {
-  const known = [...providers()].map(([name, p]) => `${name} (${p.credentials.join(", ") || "no credentials"})`);
+function help(known) {
+  const names = [...known].map(([name, p]) => `${name} (${p.credentials.join(", ") || "no credentials"})`);
   return [
     USAGE,
     "",
@@ -34,7 +34,7 @@ function help() {
     "the spec's example params through Prism's validating proxy, with the credentials of the provider's",
     "environment variables, and once without them when it requires them. Nothing is written.",
     "",
-    `  --live <provider>  ${known.join("; ")}`,
+    `  --live <provider>  ${names.join("; ")}`,
     "  --base-url <url>   where the spec's paths start (the client's baseUrl), e.g. https://api.coze.cn",
     "  --only <ids>       only these operationIds (the example requests include uploads and deletes)",
     "",
@@ -43,16 +43,14 @@ function help() {
 }
 
 /** Providers by name (`specs/<provider>/openapi.yaml`), each with the package generated from it. */
-function providers() {
+async function providers() {
+  const { generatedPackages } = await loadCodegen();
   const found = new Map();
-  for (const dir of readdirSync(join(root, "packages")).sort()) {
-    const file = join(root, "packages", dir, "package.json");
-    if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, "utf8"));
-    const provider = /^specs\/([^/]+)\/openapi\.yaml$/.exec(pkg.openapi?.spec ?? "")?.[1];
+  for (const pkg of generatedPackages(root)) {
+    const provider = /[\\/]specs[\\/]([^\\/]+)[\\/]openapi\.yaml$/.exec(pkg.spec)?.[1];
     // the variables its quick start sets, but the base URL: the credentials (COZE_API_TOKEN, …)
-    const credentials = Object.keys(pkg.openapi?.client?.quickStartEnv ?? {}).filter((k) => !k.endsWith("_BASE_URL"));
-    if (provider) found.set(provider, { name: pkg.name, spec: join(root, pkg.openapi.spec), credentials });
+    const credentials = Object.keys(pkg.client?.quickStartEnv ?? {}).filter((k) => !k.endsWith("_BASE_URL"));
+    if (provider) found.set(provider, { name: pkg.name, spec: pkg.spec, credentials });
   }
   return found;
 }
@@ -79,7 +77,7 @@ function baseUrlOf(text) {
   return url;
 }
 
-function parseCommandLine(args) {
+function parseCommandLine(args, known) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -102,7 +100,6 @@ function parseCommandLine(args) {
       "--live <provider> is required (the contract tests against Prism mocks run in `pnpm test`: vitest run scripts/test/contract.test.ts)",
     );
   }
-  const known = providers();
   const provider = known.get(values.live);
   if (!provider) {
     throw new UsageError(`unknown provider ${JSON.stringify(values.live)}; one of: ${[...known.keys()].join(", ")}`);
@@ -132,9 +129,10 @@ function connectionError(url) {
 }
 
 async function main() {
-  const options = parseCommandLine(process.argv.slice(2));
+  const known = await providers();
+  const options = parseCommandLine(process.argv.slice(2), known);
   if (!options) {
-    console.log(help());
+    console.log(help(known));
     return 0;
   }
   const { provider, baseUrl, only } = options;

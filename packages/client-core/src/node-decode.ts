@@ -11,9 +11,31 @@ import { MAX_DECODED_BODY_BYTES, ProtocolError } from "./wire.js";
 let zlib: typeof import("node:zlib") | undefined;
 
 /** Loads `node:zlib` (once). */
-export function loadZlib(): Promise<unknown> | undefined {
-  return zlib === undefined ? import("node:zlib").then((m) => (zlib = m)) : undefined;
+export function loadZlib(): Promise<unknown> {
+  return zlib === undefined ? import("node:zlib").then((m) => (zlib = m)) : Promise.resolve(zlib);
 }
+
+/** Whether `node:zlib` is loaded. */
+export function zlibLoaded(): boolean {
+  return zlib !== undefined;
+}
+
+/**
+ * The content codings of a `Content-Encoding` header in the order they were applied (`identity`
+ * and empty entries dropped, lower-cased), or a {@link ProtocolError} naming one we cannot remove.
+ */
+function codingsOf(header: string | null): string[] | ProtocolError {
+  const codings: string[] = [];
+  if (header === null) return codings;
+  for (const part of header.split(",")) {
+    const coding = part.trim().toLowerCase();
+    if (coding === "" || coding === "identity") continue;
+    if (!CODINGS.has(coding)) return new ProtocolError(`unsupported content coding ${quote(coding)}`);
+    codings.push(coding);
+  }
+  return codings;
+}
+const CODINGS = new Set(["gzip", "x-gzip", "deflate", "br"]);
 
 /** A server-supplied token fit for a message: quoted, escaped, short. */
 export function quote(value: string): string {
@@ -25,7 +47,7 @@ type Decoder = (data: Uint8Array, done: (error: Error | null, result: Buffer) =>
 /** zlib stops (ERR_BUFFER_TOO_LARGE) rather than inflate a bomb past the cap. */
 const BOUNDED = { maxOutputLength: MAX_DECODED_BODY_BYTES };
 
-function decoderFor(coding: string): Decoder | undefined {
+function decoderFor(coding: string): Decoder {
   const z = zlib as typeof import("node:zlib");
   switch (coding) {
     case "gzip":
@@ -39,10 +61,8 @@ function decoderFor(coding: string): Decoder | undefined {
         (((data[0] as number) << 8) | (data[1] as number)) % 31 === 0
           ? z.inflate(data, BOUNDED, done)
           : z.inflateRaw(data, BOUNDED, done);
-    case "br":
+    default: // "br" (codingsOf lets no other through)
       return (data, done) => z.brotliDecompress(data, BOUNDED, done);
-    default:
-      return undefined;
   }
 }
 
@@ -53,17 +73,12 @@ export function decode(
   done: (body: Uint8Array) => void,
   fail: (reason: unknown) => void,
 ): void {
-  const decoders: Decoder[] = [];
-  for (const part of header.split(",")) {
-    const coding = part.trim().toLowerCase();
-    if (coding === "" || coding === "identity") continue;
-    const decoder = decoderFor(coding);
-    if (decoder === undefined) {
-      fail(new ProtocolError(`unsupported content coding ${quote(coding)}`));
-      return;
-    }
-    decoders.push(decoder);
+  const codings = codingsOf(header);
+  if (codings instanceof ProtocolError) {
+    fail(codings);
+    return;
   }
+  const decoders = codings.map(decoderFor);
   const step = (current: Uint8Array) => {
     const decoder = decoders.pop();
     if (decoder === undefined) {
@@ -107,18 +122,14 @@ export function streamedBody(
   coding: string | null,
 ): ReadableStream<Uint8Array> | ProtocolError {
   const z = zlib as typeof import("node:zlib");
-  const decoders: Transform[] = [];
-  for (const part of coding === null ? [] : coding.split(",").reverse()) {
-    const name = part.trim().toLowerCase();
-    if (name === "" || name === "identity") continue;
-    if (name === "gzip" || name === "x-gzip") decoders.push(z.createGunzip());
-    else if (name === "deflate") decoders.push(z.createInflate());
-    else if (name === "br") decoders.push(z.createBrotliDecompress());
-    else {
-      for (const decoder of decoders) decoder.destroy();
-      return new ProtocolError(`unsupported content coding ${quote(name)}`);
-    }
-  }
+  const codings = codingsOf(coding);
+  if (codings instanceof ProtocolError) return codings;
+  // removed last applied first
+  const decoders: Transform[] = codings
+    .reverse()
+    .map((name) =>
+      name === "deflate" ? z.createInflate() : name === "br" ? z.createBrotliDecompress() : z.createGunzip(),
+    );
   let last: Readable = incoming;
   for (const decoder of decoders) last = last.pipe(decoder);
   const out = last;

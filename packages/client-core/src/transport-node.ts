@@ -33,7 +33,7 @@ import type { Agent as HttpsAgent } from "node:https";
 import { abortReason } from "./abort.js";
 import { type Deadline, unwatchDeadline, watchDeadline } from "./deadlines.js";
 import { checkRequest, isBody } from "./header-check.js";
-import { decode, emptyBody, loadZlib, streamedBody } from "./node-decode.js";
+import { decode, emptyBody, loadZlib, streamedBody, zlibLoaded } from "./node-decode.js";
 import { responseHeaders } from "./node-headers.js";
 import { type Target, targetOf, targetOfUrl } from "./node-target.js";
 import { readChunks } from "./uploads.js";
@@ -103,7 +103,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
         );
       const target = targetOf(request.url);
       if (target instanceof RequestSetupError) return Promise.reject(target);
-      if (http === undefined || (target.secure && https === undefined) || loadZlib() !== undefined) {
+      if (http === undefined || (target.secure && https === undefined) || !zlibLoaded()) {
         return load(target.secure).then(() => new Exchange(request, target, start, agentFor).run());
       }
       return new Exchange(request, target, start, agentFor).run();
