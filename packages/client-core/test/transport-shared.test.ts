@@ -345,6 +345,18 @@ describe.each(transports)("%s transport", (_name, transport) => {
       }
     });
 
+    test("an unknown coding is refused by name, read in full or streamed", async () => {
+      const server = await serve((_req, res) => {
+        res.writeHead(200, { "content-encoding": "gzip, snappy" });
+        res.end(BODY);
+      });
+      for (const stream of [false, true]) {
+        const error = await failure(transport(wire(server.url, { stream })));
+        expect(error).toBeInstanceOf(ProtocolError);
+        expect(error.message).toBe('unsupported content coding "snappy"');
+      }
+    });
+
     test("a body cut short by the connection is a plain network error", async () => {
       const script: HostileAction[] = [{ body: BODY, cutAfter: 20 }];
       const error = await failure(transport(wire(hostile.scriptUrl(script))));
