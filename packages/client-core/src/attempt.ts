@@ -114,7 +114,8 @@ export function requestHeaders(
   else if (request.body !== undefined) headers["content-type"] ??= "application/json";
   if (reusable) {
     last.credentials = credentials;
-    last.headers = headers;
+    // frozen: sent again and again, it cannot change (a transport checks it once)
+    last.headers = Object.freeze(headers);
   }
   return headers;
 }

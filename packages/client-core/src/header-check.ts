@@ -35,6 +35,21 @@ function quoteName(name: string): string {
 export function checkRequest(request: WireRequest): RequestSetupError | undefined {
   const { method, headers, body } = request;
   if (typeof method !== "string" || !isToken(method)) return new RequestSetupError("invalid HTTP method");
+  // the engine sends one frozen headers object again and again: checked once
+  if (headers !== lastChecked) {
+    const problem = checkHeaders(headers);
+    if (problem !== undefined) return problem;
+    if (Object.isFrozen(headers)) lastChecked = headers;
+  }
+  if (body !== undefined && !isBody(body))
+    return new RequestSetupError("the request body must be a string, a Uint8Array, a Blob or a StreamedBody");
+  return undefined;
+}
+
+/** The last frozen headers object found valid (frozen: it cannot have changed since). */
+let lastChecked: WireRequest["headers"] | undefined;
+
+function checkHeaders(headers: WireRequest["headers"]): RequestSetupError | undefined {
   for (const name in headers) {
     if (!Object.hasOwn(headers, name)) continue;
     if (!isToken(name)) return new RequestSetupError(`invalid header name ${quoteName(name)}`);
@@ -44,8 +59,6 @@ export function checkRequest(request: WireRequest): RequestSetupError | undefine
     if (!isValidHeaderValue(value))
       return new RequestSetupError(`invalid character in the value of header "${name}" (value not shown)`);
   }
-  if (body !== undefined && !isBody(body))
-    return new RequestSetupError("the request body must be a string, a Uint8Array, a Blob or a StreamedBody");
   return undefined;
 }
 
@@ -61,6 +74,10 @@ export function isBody(body: unknown): boolean {
 
 /** Why `url` cannot be requested (not absolute http(s), or with credentials), or `undefined`. */
 export function checkUrl(url: string): RequestSetupError | undefined {
+  // a URL on an origin already found good needs no `URL` (the dearest part of the check): after
+  // `http(s)://host[:port]` and a `/` or `?`, nothing can change the scheme, the host or add credentials
+  const last = lastOrigin;
+  if (last !== undefined && url.startsWith(last) && isPathStart(url.charCodeAt(last.length))) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -71,5 +88,12 @@ export function checkUrl(url: string): RequestSetupError | undefined {
     return new RequestSetupError(`unsupported URL protocol ${JSON.stringify(parsed.protocol)}`);
   }
   if (parsed.username !== "" || parsed.password !== "") return new RequestSetupError("a URL with credentials");
+  lastOrigin = parsed.origin;
   return undefined;
 }
+
+/** The origin (`http(s)://host[:port]`, as `URL` serialises it) of the last URL {@link checkUrl} accepted. */
+let lastOrigin: string | undefined;
+
+/** `/` or `?`: where the path or the query of a URL starts, right after its origin. */
+const isPathStart = (c: number) => c === 0x2f || c === 0x3f;

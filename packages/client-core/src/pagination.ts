@@ -16,6 +16,7 @@
  *   itself is returned (its items can be read), `hasNextPage()` is `true` (that is what the server
  *   said), and asking for the next page rejects with an `InvalidResponseError`, nothing sent.
  */
+import { CallResult } from "./call-result.js";
 import { type ApiError, type ApiErrorInit, InvalidParamsError, InvalidResponseError } from "./errors.js";
 import type { OperationMeta, PaginationMeta, RequestOptions, WithResponse } from "./types.js";
 
@@ -292,13 +293,7 @@ function loadPage<Item, Result>(
 /** A page with what its request resolved to; the `Response` is still made only when read. */
 function withResponse<Item, Result>(page: AbstractPage<Item, Result>): WithResponse<Page<Item, Result>> {
   const loaded = (page as unknown as { loaded: WithResponse<unknown> }).loaded;
-  return {
-    data: page,
-    requestId: loaded.requestId,
-    get response() {
-      return loaded.response;
-    },
-  };
+  return new CallResult<Page<Item, Result>>(page, loaded.requestId, loaded);
 }
 
 const STYLES = new Set(["cursor", "has_more", "page"]);

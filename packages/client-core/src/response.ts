@@ -3,6 +3,7 @@
  * response into the provider's typed error. Pure functions of the response and the provider's
  * hooks; the engine brands and scrubs what they build.
  */
+import { CallResult } from "./call-result.js";
 import type { UnwrapContext } from "./client.js";
 import { describe, type ErrorKit } from "./error-kit.js";
 import { ApiError, type ApiErrorInit, errorClassForStatus, InvalidResponseError } from "./errors.js";
@@ -213,15 +214,5 @@ export function settle(response: WireResponse, operation: OperationMeta, hooks: 
       };
     }
   }
-  let platform: Response | undefined;
-  return {
-    result: {
-      data,
-      requestId,
-      get response() {
-        platform ??= platformResponse(response);
-        return platform;
-      },
-    },
-  };
+  return { result: new CallResult(data, requestId, response) };
 }

@@ -4,16 +4,19 @@ import { InvalidParamsError } from "./errors.js";
 /**
  * Percent-encodes one path segment so that no value can change the path: `/`, `?`, `#`, `%`
  * are encoded. The dot segments `.` and `..` cannot be sent at all — URL parsers collapse them
- * even percent-encoded (`%2E%2E`) — so they are refused.
+ * even percent-encoded (`%2E%2E`) — so they are refused, as is a lone UTF-16 surrogate (it
+ * cannot be percent-encoded).
  */
-export function encodePathSegment(value: string): string {
+export function encodePathSegment(value: string, what: string): string {
   if (value === "." || value === "..") {
-    throw new InvalidParamsError({ message: `a path parameter cannot be "${value}": it would change the path` });
+    throw new InvalidParamsError({ message: `${what} cannot be "${value}": it would change the path` });
   }
-  return encodeURIComponent(value);
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    throw new InvalidParamsError({ message: `${what} holds a lone UTF-16 surrogate and cannot be sent in a URL` });
+  }
 }
-
-const PATH_PARAM = /\{([^{}]+)\}/g;
 
 /**
  * Refuses a URL parameter value (a string, or an array of them) that cannot be percent-encoded
@@ -28,12 +31,29 @@ export function checkEncodable(value: unknown, what: string): void {
   }
 }
 
+const PATH_PARAM = /\{([^{}]+)\}/;
+/** Path templates split once: literal text at even indexes, parameter names at odd ones. */
+const templates = new Map<string, string[]>();
+
+function partsOf(path: string): string[] {
+  let parts = templates.get(path);
+  if (parts === undefined) {
+    parts = path.split(PATH_PARAM);
+    if (templates.size >= 256) templates.clear();
+    templates.set(path, parts);
+  }
+  return parts;
+}
+
 /**
- * Fills `{name}` templates in `path` from `params`, each value encoded as one segment.
- * Uses a replacer function, so `$&`-style patterns in values are inserted literally.
+ * Fills `{name}` templates in `path` from `params`, each value encoded as one segment (inserted
+ * as it is: no `$&`-style replacement patterns).
  */
 export function fillPath(path: string, params: Record<string, unknown> | undefined): string {
-  return path.replace(PATH_PARAM, (_match, name: string) => {
+  const parts = partsOf(path);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
     const value = params?.[name];
     if (value === undefined || value === null || value === "") {
       throw new InvalidParamsError({ message: `missing required path parameter "${name}"` });
@@ -41,9 +61,9 @@ export function fillPath(path: string, params: Record<string, unknown> | undefin
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
       throw new InvalidParamsError({ message: `path parameter "${name}" must be a string or a number` });
     }
-    checkEncodable(value, `path parameter "${name}"`);
-    return encodePathSegment(String(value));
-  });
+    out += encodePathSegment(String(value), `path parameter "${name}"`) + (parts[i + 1] as string);
+  }
+  return out;
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;

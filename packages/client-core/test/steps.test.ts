@@ -1,14 +1,17 @@
 // The engine's steps, each on its own (no server): settings checked once, credentials within the
 // attempt's deadline and remembered as secrets, and the headers of an attempt.
+import v8 from "node:v8";
 import { describe, expect, test } from "vitest";
 import { requestHeaders } from "../src/attempt.js";
+import { CallResult } from "../src/call-result.js";
 import { Credentials } from "../src/credentials.js";
 import type { Engine } from "../src/engine.js";
 import { InvalidParamsError } from "../src/errors.js";
+import { checkRequest, checkUrl } from "../src/header-check.js";
 import type { PreparedRequest } from "../src/request.js";
 import { SecretSet } from "../src/secrets.js";
 import { resolveSettings, type Settings } from "../src/settings.js";
-import { TimeoutReason } from "../src/wire.js";
+import { RequestSetupError, TimeoutReason, type WireRequest, type WireResponse } from "../src/wire.js";
 
 const source = { packageName: "@org/x", packageVersion: "1.0.0", defaultBaseUrl: "https://api.example.com" };
 const context = { refresh: false, rejected: undefined, signal: undefined };
@@ -81,6 +84,8 @@ describe("requestHeaders", () => {
     const engine = engineWith();
     const first = requestHeaders(engine, plain, undefined, credentials, false);
     expect(requestHeaders(engine, plain, undefined, credentials, false)).toBe(first);
+    // frozen: it is sent again and again, and a transport checks a frozen object only once
+    expect(Object.isFrozen(first)).toBe(true);
     expect(requestHeaders(engine, plain, undefined, { ...credentials }, false)).not.toBe(first);
   });
 
@@ -100,5 +105,75 @@ describe("requestHeaders", () => {
 
   test("an invalid header value throws before anything is sent", () => {
     expect(() => requestHeaders(engineWith(), plain, { "x-bad": "a\nb" }, credentials, false)).toThrow();
+  });
+});
+
+describe("checkRequest and checkUrl (what a transport checks before sending)", () => {
+  const wire = (headers: Record<string, string>): WireRequest => ({
+    method: "GET",
+    url: "http://127.0.0.1/",
+    headers,
+    body: undefined,
+    signal: undefined,
+    deadline: Number.POSITIVE_INFINITY,
+  });
+
+  test("a frozen headers object is checked once; a mutable one every time", () => {
+    const mutable: Record<string, string> = { "x-a": "1" };
+    expect(checkRequest(wire(mutable))).toBeUndefined();
+    mutable["x-a"] = "a\nb";
+    expect(checkRequest(wire(mutable))?.message).toBe(
+      'invalid character in the value of header "x-a" (value not shown)',
+    );
+    const frozen = Object.freeze({ "x-b": "1" });
+    expect(checkRequest(wire(frozen))).toBeUndefined();
+    expect(checkRequest(wire(frozen))).toBeUndefined();
+  });
+
+  test("an origin found good spares the URL parse, and never lets credentials or another host through", () => {
+    expect(checkUrl("http://127.0.0.1/a?b=1")).toBeUndefined();
+    expect(checkUrl("http://127.0.0.1/other")).toBeUndefined();
+    expect(checkUrl("http://127.0.0.1?q")).toBeUndefined();
+    // the same text up to the host, then user info: the URL's host is evil.test, with credentials
+    expect(checkUrl("http://127.0.0.1:x@evil.test/")).toEqual(new RequestSetupError("a URL with credentials"));
+    expect(checkUrl("http://127.0.0.1.evil.test/")).toBeUndefined();
+    expect(checkUrl("http://127.0.0.1:x/")).toEqual(new RequestSetupError("invalid request URL"));
+    expect(checkUrl("ftp://127.0.0.1/")?.message).toBe('unsupported URL protocol "ftp:"');
+  });
+});
+
+describe("CallResult", () => {
+  const wire: WireResponse = {
+    status: 200,
+    statusText: "OK",
+    headers: new Headers({ "x-request-id": "r1" }),
+    url: "http://127.0.0.1/",
+    redirected: false,
+    body: '{"a":1}',
+  };
+
+  test("response is an own, enumerable property, made on first read and then the same", async () => {
+    const result = new CallResult({ a: 1 }, "r1", wire);
+    expect(Object.keys(result)).toEqual(["data", "requestId", "response"]);
+    const response = result.response;
+    expect(response).toBeInstanceOf(Response);
+    expect(result.response).toBe(response);
+    expect(await response.json()).toEqual({ a: 1 });
+    expect({ ...result }).toEqual({ data: { a: 1 }, requestId: "r1", response });
+    // a page's result takes the Response of its request's result
+    expect(new CallResult("page", "r1", result).response).toBe(response);
+  });
+
+  test("every result has the same hidden class (a getter per object gave each its own: GC-heavy)", () => {
+    v8.setFlagsFromString("--allow-natives-syntax");
+    const sameMap = new Function("a", "b", "return %HaveSameMap(a, b)") as (a: object, b: object) => boolean;
+    const fast = new Function("a", "return %HasFastProperties(a)") as (a: object) => boolean;
+    v8.setFlagsFromString("--no-allow-natives-syntax");
+    const results = [1, { x: 2 }, "three"].map((data) => new CallResult(data, undefined, { ...wire }));
+    for (const result of results) {
+      // not a dictionary of its own (what an object literal with a getter becomes)
+      expect(fast(result)).toBe(true);
+      expect(sameMap(result, results[0] as object)).toBe(true);
+    }
   });
 });
