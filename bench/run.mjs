@@ -22,6 +22,11 @@ import { UPLOAD_BYTES, UPLOAD_CHUNK, uploadMemory } from "./lib/upload.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
 const quick = process.env.BENCH_QUICK === "1";
+if (typeof globalThis.gc !== "function") {
+  // the throughput blocks end with a timed full collection (lib/throughput.mjs)
+  console.error("bench/run.mjs needs `node --expose-gc`: run it with `pnpm bench`");
+  process.exit(2);
+}
 // blocks long enough (≈ 100–300 ms) that a garbage collection or a timer does not decide a block:
 // with 200 sequential requests (≈ 25–40 ms) the ratios moved by ±0.15 from run to run
 const ROUNDS = quick ? 2 : 8;
@@ -79,6 +84,8 @@ say(
   `Each provider's files.retrieve example payload from a keep-alive server on 127.0.0.1. ${ROUNDS} rounds; ` +
     `each round runs every contender for ${SEQUENTIAL} sequential requests (or ${CONCURRENT} requests on 32 workers), ` +
     "in an order rotated every round; medians of req/s and of the per-round ratio to raw `fetch`. " +
+    "Each block ends with a full garbage collection, timed, less a second one right after (what marking the live heap costs " +
+    "everyone): every contender pays for its own garbage and leaves none to the next (they share one heap). " +
     '"(fetch)" = the same client given `fetch: globalThis.fetch`; the unmarked @org client uses its default, the Node transport. ' +
     '"node:http keep-alive" (a bare keep-alive `http.request` + `JSON.parse`) and "undici.request" (undici 7, keep-alive ' +
     "dispatcher, `body.json()`) send the same request as raw fetch, with nothing else around it. " +
