@@ -15,7 +15,10 @@
 // bulk helpers (transfer.ts, 3.5 KB minified) and issue 17 (withOptions, env variables, log lines,
 // errors naming their operation; +1.5 KB gzip to every client) brought the three to 17.1–21.0 KB
 // (by minified bytes, Cognite's generated operation metadata is now the largest part: 7.9 KB, then
-// the engine 7.1 KB and openapi-fetch for `raw` 6.6 KB). The line sits just above. The Node bundle is printed for information; it
+// the engine 7.1 KB and openapi-fetch for `raw` 6.6 KB). Then a call's result became a class
+// (`CallResult`: an object literal with a getter is a dictionary in V8, and collecting those took
+// as long as the rest of the engine) and the fetch transport got its URL and header caches: +130 B
+// for Cognite (22,147 B), so the line moved from 21.5 to 22.5 KB. The Node bundle is printed for information; it
 // must contain the Node transport, and the browser bundle must not.
 // SIZE_BUDGET_BYTES overrides the budget (to see the check fail). Needs `pnpm build` first.
 import { existsSync } from "node:fs";
@@ -25,7 +28,7 @@ import { bundleSize, retrievePrograms } from "../lib/bundle-size.mjs";
 
 const TARGET = 6 * 1024;
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by this check only, never by a turbo task
-const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 21.5 * 1024);
+const BUDGET = Number(process.env.SIZE_BUDGET_BYTES ?? 22.5 * 1024);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const NODE_TRANSPORT = /keepAlive/; // the Node transport's agents; only in the node build
 

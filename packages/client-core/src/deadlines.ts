@@ -1,6 +1,6 @@
 /**
- * One timer for the deadlines of every call under way, on either transport (see {@link watchDeadline}),
- * rather than a timer per call, which measured 3–8 % of a loopback request at 32 in flight.
+ * One timer for the deadlines of every call under way on Node (see {@link watchDeadline}), rather
+ * than a timer per call, which measured 3–8 % of a loopback request at 32 in flight.
  */
 
 /** The longest delay `setTimeout` takes as given (a longer one fires after 1 ms). */

@@ -15,7 +15,6 @@
  * its source's failure a `RequestSetupError`.
  */
 import { abortReason } from "./abort.js";
-import { type Deadline, unwatchDeadline, watchDeadline } from "./deadlines.js";
 import { checkRequest, checkUrl } from "./header-check.js";
 import {
   isStreamedBody,
@@ -31,6 +30,8 @@ import {
 
 /** The abort reason that releases what a finished exchange left running (never seen by a caller). */
 const RELEASED = new Error("exchange finished");
+/** The longest delay `setTimeout` takes as given (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
 /** Content codings a `fetch` implementation may remove; any other one is a `ProtocolError`. */
 const KNOWN_CODINGS = new Set(["", "identity", "gzip", "x-gzip", "deflate", "br", "zstd"]);
 
@@ -66,221 +67,168 @@ function send(
   timed: boolean,
 ): Promise<WireResponse> {
   return new Promise<WireResponse>((resolve, reject) => {
-    const exchange = new FetchExchange(request, start, resolve, reject);
-    if (timed) exchange.watch();
-    exchange.start(fetchImpl, fetchOptions);
-  });
-}
+    const { signal, deadline } = request;
+    const controller = new AbortController();
+    let settled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let response: Response | undefined;
+    /** A streamed body's reader, and why its source failed (if it did). */
+    let upload: AsyncIterator<Uint8Array> | undefined;
+    let uploadError: RequestSetupError | undefined;
 
-/**
- * One exchange through `fetch`: its own `AbortController` (aborted by the caller's signal and by
- * the deadline), its entry in the shared list of deadlines (`deadlines.ts`: one timer for every
- * call under way, not one per call), and what it settled with. Methods, not a closure per step:
- * only the two callbacks of each promise are created per call.
- */
-class FetchExchange implements Deadline {
-  at: number;
-  prev: Deadline | undefined = undefined;
-  next: Deadline | undefined = undefined;
-  readonly #request: WireRequest;
-  readonly #start: number;
-  readonly #resolve: (response: WireResponse) => void;
-  readonly #reject: (reason: unknown) => void;
-  readonly #controller = new AbortController();
-  #settled = false;
-  #watched = false;
-  #onAbort: (() => void) | undefined;
-  #response: Response | undefined;
-  /** A streamed body's reader, and why its source failed (if it did). */
-  #upload: AsyncIterator<Uint8Array> | undefined;
-  #uploadError: RequestSetupError | undefined;
-
-  constructor(
-    request: WireRequest,
-    start: number,
-    resolve: (response: WireResponse) => void,
-    reject: (reason: unknown) => void,
-  ) {
-    this.#request = request;
-    this.#start = start;
-    this.#resolve = resolve;
-    this.#reject = reject;
-    this.at = request.deadline;
-  }
-
-  watch(): void {
-    this.#watched = true;
-    watchDeadline(this);
-  }
-
-  /** The deadline passed (called by the shared deadline timer). */
-  expire(): void {
-    this.#fail(new TimeoutReason(this.#request.deadline - this.#start));
-  }
-
-  start(fetchImpl: typeof fetch, fetchOptions: RequestInit | undefined): void {
-    const request = this.#request;
-    const signal = request.signal;
-    if (signal !== undefined) {
-      this.#onAbort = () => this.#fail(abortReason(signal));
-      signal.addEventListener("abort", this.#onAbort, { once: true });
+    const release = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (upload !== undefined) {
+        // stops the source now (a pending read included), whatever fetch does with its stream
+        upload.return?.().catch(ignore);
+        upload = undefined;
+      }
+    };
+    const fail = (reason: unknown) => {
+      if (settled) return;
+      settled = true;
+      release();
+      try {
+        // stops the exchange or the body read still under way (a no-op once it is over)
+        controller.abort(reason);
+      } catch {
+        // an abort listener of someone else's fetch threw: nothing to do about it
+      }
+      reject(reason);
+    };
+    function onAbort() {
+      fail(abortReason(signal as AbortSignal));
     }
+    function onTimeout() {
+      try {
+        timer = undefined;
+        const left = deadline - Date.now();
+        if (left > 0) timer = setTimeout(onTimeout, Math.min(left, MAX_TIMER_MS));
+        else fail(new TimeoutReason(deadline - start));
+      } catch (error) {
+        fail(error);
+      }
+    }
+    const onFailure = (error: unknown) => {
+      // after our own abort the rejection is the consequence, not the cause
+      if (!settled) fail(uploadError ?? fetchFailure(error));
+    };
+    const onBody = (body: string | ArrayBuffer | Uint8Array) => {
+      try {
+        if (settled) return;
+        const answered = response as Response;
+        settled = true;
+        release();
+        resolve(
+          wireResponse(
+            answered,
+            request,
+            typeof body === "string" || body instanceof Uint8Array ? body : new Uint8Array(body),
+          ),
+        );
+        // undici keeps reading the body of a redirect it followed: one that never ends would hold
+        // its connection (and the process) forever. The exchange is over: stop whatever is left.
+        if (answered.redirected) controller.abort(RELEASED);
+      } catch (error) {
+        fail(error);
+      }
+    };
+    /** A 2xx body asked for as a stream: resolved now; the deadline and the listener are released. */
+    const handOver = (answered: Response) => {
+      settled = true;
+      release();
+      const source = answered.body ?? new Blob([]).stream();
+      // undici keeps reading the body of a redirect it followed (see onBody): stopped once this one ends
+      const done = answered.redirected ? () => controller.abort(RELEASED) : ignore;
+      resolve(wireResponse(answered, request, mappedStream(source, done)));
+    };
+    const onResponse = (answered: Response) => {
+      try {
+        if (settled) {
+          discard(answered);
+          return;
+        }
+        response = answered;
+        const status = answered.status;
+        // the status first: a platform's odd answer (no status) may have no headers either
+        const badStatus = !(status >= 200 && status <= 599) || !Number.isInteger(status);
+        const coding = badStatus ? null : answered.headers.get("content-encoding");
+        const problem = badStatus
+          ? new ProtocolError(
+              status >= 100 && status < 200
+                ? `unexpected informational response ${status}`
+                : `invalid HTTP status ${status}`,
+            )
+          : unknownCoding(coding);
+        if (problem !== undefined) {
+          discard(answered);
+          fail(problem);
+          return;
+        }
+        if (request.stream === true && status >= 200 && status <= 299) {
+          handOver(answered);
+          return;
+        }
+        // a content-coded body is read with a bound on what it decodes to (a zip bomb);
+        // otherwise JSON as text (decoded as UTF-8 by the platform: cheaper than by the engine),
+        // anything else as bytes, with bytes() where the platform has it
+        if (isCoded(coding)) readBounded(answered, MAX_DECODED_BODY_BYTES).then(onBody, onFailure);
+        else if (isJson(answered.headers.get("content-type"))) answered.text().then(onBody, onFailure);
+        else if (typeof answered.bytes === "function") answered.bytes().then(onBody, onFailure);
+        else answered.arrayBuffer().then(onBody, onFailure);
+      } catch (error) {
+        fail(error);
+      }
+    };
+
+    if (timed) timer = setTimeout(onTimeout, Math.min(deadline - Date.now(), MAX_TIMER_MS));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    /** A streamed body as a web stream, read from its source only when fetch pulls. */
+    const webStream = (body: StreamedBody) =>
+      new ReadableStream<Uint8Array>(
+        {
+          async pull(stream) {
+            if (settled) return;
+            upload ??= body[Symbol.asyncIterator]();
+            let step: IteratorResult<Uint8Array>;
+            try {
+              step = await upload.next();
+            } catch (cause) {
+              uploadError = new RequestSetupError(`the request body could not be read: ${String(cause)}`, { cause });
+              stream.error(uploadError);
+              return;
+            }
+            if (step.done) stream.close();
+            else stream.enqueue(step.value);
+          },
+          cancel() {
+            upload?.return?.().catch(ignore);
+            upload = undefined;
+          },
+        },
+        { highWaterMark: 0 },
+      );
     try {
       const streamed = isStreamedBody(request.body);
       const init: RequestInit & { duplex?: "half" } = {
         method: request.method,
         headers: request.headers,
         // a Uint8Array is a BufferSource; the DOM typings want an ArrayBuffer-backed one
-        body: (streamed ? this.#webStream(request.body as StreamedBody) : (request.body ?? null)) as BodyInit | null,
-        signal: this.#controller.signal,
+        body: (streamed ? webStream(request.body as StreamedBody) : (request.body ?? null)) as BodyInit | null,
+        signal: controller.signal,
         redirect: "follow",
       };
       if (streamed) init.duplex = "half";
       // no spread on the common path (V8 makes spread objects slow); the transport's fields win
       fetchImpl(request.url, fetchOptions === undefined ? init : Object.assign({}, fetchOptions, init)).then(
-        (answered) => this.#onResponse(answered),
-        (error: unknown) => this.#onFailure(error),
+        onResponse,
+        onFailure,
       );
     } catch (error) {
-      this.#onFailure(error);
+      onFailure(error);
     }
-  }
-
-  #release(): void {
-    if (this.#watched) unwatchDeadline(this);
-    if (this.#onAbort !== undefined) this.#request.signal?.removeEventListener("abort", this.#onAbort);
-    const upload = this.#upload;
-    if (upload !== undefined) {
-      // stops the source now (a pending read included), whatever fetch does with its stream
-      this.#upload = undefined;
-      upload.return?.().catch(ignore);
-    }
-  }
-
-  #fail(reason: unknown): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.#release();
-    try {
-      // stops the exchange or the body read still under way (a no-op once it is over)
-      this.#controller.abort(reason);
-    } catch {
-      // an abort listener of someone else's fetch threw: nothing to do about it
-    }
-    this.#reject(reason);
-  }
-
-  #onFailure(error: unknown): void {
-    // after our own abort the rejection is the consequence, not the cause
-    if (!this.#settled) this.#fail(this.#uploadError ?? fetchFailure(error));
-  }
-
-  #onResponse(answered: Response): void {
-    try {
-      if (this.#settled) {
-        discard(answered);
-        return;
-      }
-      this.#response = answered;
-      const status = answered.status;
-      // the status first: a platform's odd answer (no status) may have no headers either
-      const badStatus = !(status >= 200 && status <= 599) || !Number.isInteger(status);
-      const coding = badStatus ? null : answered.headers.get("content-encoding");
-      const problem = badStatus
-        ? new ProtocolError(
-            status >= 100 && status < 200
-              ? `unexpected informational response ${status}`
-              : `invalid HTTP status ${status}`,
-          )
-        : unknownCoding(coding);
-      if (problem !== undefined) {
-        discard(answered);
-        this.#fail(problem);
-        return;
-      }
-      if (this.#request.stream === true && status >= 200 && status <= 299) {
-        this.#handOver(answered);
-        return;
-      }
-      // a content-coded body is read with a bound on what it decodes to (a zip bomb);
-      // otherwise JSON as text (decoded as UTF-8 by the platform: cheaper than by the engine),
-      // anything else as bytes, with bytes() where the platform has it
-      const read: Promise<string | ArrayBuffer | Uint8Array> = isCoded(coding)
-        ? readBounded(answered, MAX_DECODED_BODY_BYTES)
-        : isJson(answered.headers.get("content-type"))
-          ? answered.text()
-          : typeof answered.bytes === "function"
-            ? answered.bytes()
-            : answered.arrayBuffer();
-      read.then(
-        (body) => this.#onBody(body),
-        (error: unknown) => this.#onFailure(error),
-      );
-    } catch (error) {
-      this.#fail(error);
-    }
-  }
-
-  #onBody(body: string | ArrayBuffer | Uint8Array): void {
-    try {
-      if (this.#settled) return;
-      const answered = this.#response as Response;
-      this.#settled = true;
-      this.#release();
-      this.#resolve(
-        wireResponse(
-          answered,
-          this.#request,
-          typeof body === "string" || body instanceof Uint8Array ? body : new Uint8Array(body),
-        ),
-      );
-      // undici keeps reading the body of a redirect it followed: one that never ends would hold
-      // its connection (and the process) forever. The exchange is over: stop whatever is left.
-      if (answered.redirected) this.#controller.abort(RELEASED);
-    } catch (error) {
-      this.#fail(error);
-    }
-  }
-
-  /** A 2xx body asked for as a stream: resolved now; the deadline and the listener are released. */
-  #handOver(answered: Response): void {
-    this.#settled = true;
-    this.#release();
-    const source = answered.body ?? new Blob([]).stream();
-    // undici keeps reading the body of a redirect it followed (see #onBody): stopped once this one ends
-    const controller = this.#controller;
-    const done = answered.redirected ? () => controller.abort(RELEASED) : ignore;
-    this.#resolve(wireResponse(answered, this.#request, mappedStream(source, done)));
-  }
-
-  /** A streamed body as a web stream, read from its source only when fetch pulls. */
-  #webStream(body: StreamedBody): ReadableStream<Uint8Array> {
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: async (stream) => {
-          if (this.#settled) return;
-          this.#upload ??= body[Symbol.asyncIterator]();
-          let step: IteratorResult<Uint8Array>;
-          try {
-            step = await this.#upload.next();
-          } catch (cause) {
-            this.#uploadError = new RequestSetupError(`the request body could not be read: ${String(cause)}`, {
-              cause,
-            });
-            stream.error(this.#uploadError);
-            return;
-          }
-          if (step.done) stream.close();
-          else stream.enqueue(step.value);
-        },
-        cancel: () => {
-          this.#upload?.return?.().catch(ignore);
-          this.#upload = undefined;
-        },
-      },
-      { highWaterMark: 0 },
-    );
-  }
+  });
 }
 
 /** The {@link WireResponse} of `answered`, with its body read (or to be read) as `body`. */

@@ -4,13 +4,17 @@ import { InvalidParamsError } from "./errors.js";
 /**
  * Percent-encodes one path segment so that no value can change the path: `/`, `?`, `#`, `%`
  * are encoded. The dot segments `.` and `..` cannot be sent at all — URL parsers collapse them
- * even percent-encoded (`%2E%2E`) — so they are refused, as is a lone UTF-16 surrogate (it
- * cannot be percent-encoded).
+ * even percent-encoded (`%2E%2E`) — so they are refused.
  */
-export function encodePathSegment(value: string, what: string): string {
+function encodePathSegment(value: string, what: string): string {
   if (value === "." || value === "..") {
     throw new InvalidParamsError({ message: `${what} cannot be "${value}": it would change the path` });
   }
+  return encode(value, what);
+}
+
+/** `encodeURIComponent`, or an `InvalidParamsError` for a lone UTF-16 surrogate (it has no UTF-8 form). */
+function encode(value: string, what: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
@@ -24,11 +28,7 @@ export function encodePathSegment(value: string, what: string): string {
  * rather than a bare `URIError` or a retried "connection error".
  */
 export function checkEncodable(value: unknown, what: string): void {
-  try {
-    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") encodeURIComponent(v);
-  } catch {
-    throw new InvalidParamsError({ message: `${what} holds a lone UTF-16 surrogate and cannot be sent in a URL` });
-  }
+  for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") encode(v, what);
 }
 
 const PATH_PARAM = /\{([^{}]+)\}/;
