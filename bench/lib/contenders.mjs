@@ -68,6 +68,7 @@ export async function contenders(base) {
   return {
     coze: {
       "raw fetch": () => fetch(cozeUrl, { headers: bearer }).then(json),
+      [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(cozeUrl, bearer),
       ...rawNode(cozeUrl, bearer),
       "openapi-fetch (fetch)": () =>
         ofCoze.GET("/v1/files/retrieve", { params: { query: { file_id: COZE_FILE } }, headers: bearer }).then(check),
@@ -77,6 +78,7 @@ export async function contenders(base) {
     },
     cognite: {
       "raw fetch": () => fetch(cogniteUrl, { headers: bearer }).then(json),
+      [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(cogniteUrl, bearer),
       ...rawNode(cogniteUrl, bearer),
       "openapi-fetch (fetch)": () =>
         ofCognite.GET("/files/{id}", { params: { path: { id: COGNITE_ID } }, headers: bearer }).then(check),
@@ -86,6 +88,7 @@ export async function contenders(base) {
     },
     wooshpay: {
       "raw fetch": () => fetch(wooshpayUrl, { headers: basic }).then(json),
+      [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(wooshpayUrl, basic),
       ...rawNode(wooshpayUrl, basic),
       "openapi-fetch (fetch)": () =>
         ofWoosh.GET("/v1/files/{id}", { params: { path: { id: WOOSHPAY_FILE } }, headers: basic }).then(check),
@@ -94,6 +97,22 @@ export async function contenders(base) {
       stripe: () => stripe.files.retrieve(WOOSHPAY_FILE),
     },
     transport: transportFloor(cozeUrl, bearer),
+  };
+}
+
+/**
+ * Raw `fetch` with what any fetch-based client that enforces a timeout pays: an `AbortController`
+ * whose signal undici's fetch follows, and a timer (60 s, our default) cleared when the body is read.
+ */
+export const RAW_FETCH_DEADLINE = "raw fetch + AbortController deadline";
+
+function rawFetchWithDeadline(url, headers) {
+  return () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 60_000);
+    return fetch(url, { headers, signal: controller.signal })
+      .then(json)
+      .finally(() => clearTimeout(timer));
   };
 }
 
@@ -155,14 +174,7 @@ function transportFloor(url, headers) {
   });
   return {
     "raw fetch": () => fetch(url, { headers }).then(json),
-    // what any fetch-based client that enforces a timeout pays: undici's fetch handles a signal
-    "raw fetch + AbortController deadline": () => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 60_000);
-      return fetch(url, { headers, signal: controller.signal })
-        .then(json)
-        .finally(() => clearTimeout(timer));
-    },
+    [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(url, headers),
     "node-fetch 2": () => nodeFetch2(url, { headers }).then(json),
     ...rawNode(url, headers),
     "@org/client-core node transport": () => transport(wire()).then((res) => JSON.parse(decoder.decode(res.body))),

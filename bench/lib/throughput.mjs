@@ -6,6 +6,17 @@ import { median } from "./stats.mjs";
 /** `gc()` when node runs with `--expose-gc` (as `pnpm bench` does), else nothing. */
 const collect = typeof globalThis.gc === "function" ? globalThis.gc : () => {};
 
+/**
+ * A full collection, then a turn of the event loop: the cleanup callbacks of `FinalizationRegistry`
+ * (undici's `fetch` registers one per request given a signal) run in a task of their own after the
+ * collection, and must not land in the next contender's block.
+ */
+async function settleGarbage() {
+  collect();
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 async function block(fn, requests, concurrency) {
   let left = requests;
   const worker = async () => {
@@ -14,12 +25,13 @@ async function block(fn, requests, concurrency) {
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
   // All contenders share this process's heap: each one pays for the garbage it made and leaves
-  // none to the next. A full collection ends its block, inside the timing, less what a second
-  // one right after costs (marking what is alive, the same for every contender).
+  // none to the next. A full collection (and the finalizers it triggers) ends its block, inside
+  // the timing, less what a second one right after costs (marking what is alive, the same for
+  // every contender).
   const collecting = performance.now();
-  collect();
+  await settleGarbage();
   const collected = performance.now();
-  collect();
+  await settleGarbage();
   const idle = performance.now() - collected;
   return (requests / (collecting - started + Math.max(collected - collecting - idle, 0))) * 1000;
 }
