@@ -2,11 +2,12 @@
  * What a call resolves to: its data, the provider's request id and, for `withResponse()`, a
  * standard `Response`, made only when first read.
  *
- * A class with one shared getter rather than an object literal with `get response()`: a literal's
- * getter is a new function for every call, and V8 then gives every result a hidden class of its
- * own. Thousands of them outlived the young generation and were promoted, so the garbage collector
- * took about as long as the rest of the engine (measured with a transport that answers at once:
- * 3.6 µs per call before, 2.2 µs after).
+ * A class with one shared getter rather than an object literal with `get response()`: V8 keeps a
+ * literal with a getter as a dictionary (slow properties, its own property table per object), and
+ * with a getter defined per object it would give each one a hidden class of its own. Thousands of
+ * them outlived the young generation and were promoted, so the garbage collector took about as
+ * long as the rest of the engine (measured with a transport that answers at once: 3.6 µs per call
+ * before, 2.2 µs after). `steps.test.ts` checks that results keep one fast hidden class.
  */
 import { platformResponse } from "./response.js";
 import type { WithResponse } from "./types.js";
