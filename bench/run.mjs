@@ -84,8 +84,9 @@ say(
   `Each provider's files.retrieve example payload from a keep-alive server on 127.0.0.1. ${ROUNDS} rounds; ` +
     `each round runs every contender for ${SEQUENTIAL} sequential requests (or ${CONCURRENT} requests on 32 workers), ` +
     "in an order rotated every round; medians of req/s and of the per-round ratio to raw `fetch`. " +
-    "Each block ends with a full garbage collection, timed, less a second one right after (what marking the live heap costs " +
-    "everyone): every contender pays for its own garbage and leaves none to the next (they share one heap). " +
+    "Each block ends with a full garbage collection and a turn of the event loop (where finalizers run), timed, less the " +
+    "same done again right after (what marking the live heap costs everyone): every contender pays for its own garbage " +
+    "and leaves none to the next (they share one heap). " +
     '"(fetch)" = the same client given `fetch: globalThis.fetch`; the unmarked @org client uses its default, the Node transport. ' +
     '"node:http keep-alive" (a bare keep-alive `http.request` + `JSON.parse`) and "undici.request" (undici 7, keep-alive ' +
     "dispatcher, `body.json()`) send the same request as raw fetch, with nothing else around it. " +
