@@ -28,6 +28,28 @@ function sameName(raw: string, lower: string): boolean {
   return true;
 }
 
+/**
+ * Names already looked up, lower-cased (`null`: not a token, for `Headers` to refuse): a provider
+ * asks for the same few names (its request-id headers) on every response, and lower-casing and
+ * checking one costs more than the lookup itself. Bounded: names up to 64 characters, cleared
+ * when full.
+ */
+const lowerNames = new Map<string, string | null>();
+const MAX_NAMES = 64;
+const MAX_NAME_LENGTH = 64;
+
+/** `name` lower-cased, or `null` when it is not a header name. */
+function lowerName(name: string): string | null {
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    lower = isToken(name) ? name.toLowerCase() : null;
+    if (name.length > MAX_NAME_LENGTH) return lower;
+    if (lowerNames.size >= MAX_NAMES) lowerNames.clear();
+    lowerNames.set(name, lower);
+  }
+  return lower;
+}
+
 type ResponseHeadersClass = new (raw: string[]) => Headers;
 let ResponseHeaders: ResponseHeadersClass | undefined;
 
@@ -62,8 +84,9 @@ function responseHeadersClass(): ResponseHeadersClass {
     /** The values of `name` joined with ", " as `Headers` joins them; `undefined` to ask `Headers`. */
     #lookup(name: string): string | null | undefined {
       const raw = this.#raw;
-      if (raw === undefined || typeof name !== "string" || !isToken(name)) return undefined;
-      const lower = name.toLowerCase();
+      if (raw === undefined || typeof name !== "string") return undefined;
+      const lower = lowerName(name);
+      if (lower === null) return undefined;
       let found: string | null = null;
       for (let i = 0; i + 1 < raw.length; i += 2) {
         if (!sameName(raw[i] as string, lower)) continue;

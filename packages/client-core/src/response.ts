@@ -86,7 +86,7 @@ export function errorFromResponse(
 export function parseSuccessBody(
   response: WireResponse,
   operation: OperationMeta,
-  requestId: string | undefined,
+  requestIdHeaders: readonly string[],
   makeError: ErrorFactory,
 ): unknown {
   const read = readBody(response.body);
@@ -95,7 +95,7 @@ export function parseSuccessBody(
     throw makeError(InvalidResponseError, {
       status: response.status,
       message: `${response.status}: expected a JSON body, got none`,
-      requestId,
+      requestId: requestIdFrom(response.headers, requestIdHeaders),
       headers: headersToObject(response.headers),
     });
   }
@@ -103,7 +103,7 @@ export function parseSuccessBody(
     throw makeError(InvalidResponseError, {
       status: response.status,
       message: `${response.status}: response body is not valid JSON: ${excerpt(read.text)}`,
-      requestId,
+      requestId: requestIdFrom(response.headers, requestIdHeaders),
       headers: headersToObject(response.headers),
       body: excerpt(read.text),
     });
@@ -172,18 +172,19 @@ export function settle(response: WireResponse, operation: OperationMeta, hooks: 
       response,
     };
   }
-  const headerRequestId = requestIdFrom(response.headers, hooks.requestIdHeaders);
   const binary = operation.binaryResponse === true;
-  const body = binary ? binaryBody(response) : parseSuccessBody(response, operation, headerRequestId, kit.make);
+  const body = binary ? binaryBody(response) : parseSuccessBody(response, operation, hooks.requestIdHeaders, kit.make);
   // one rule for errors and results: the provider's id in the body first, else the headers'
-  let requestId = headerRequestId;
+  // (looked up only then: most bodies of a provider that has one carry it)
+  let requestId: string | undefined;
   if (hooks.requestIdFromBody && !binary) {
     try {
-      requestId = hooks.requestIdFromBody(body) ?? headerRequestId;
+      requestId = hooks.requestIdFromBody(body);
     } catch {
       // an odd body keeps the headers' id
     }
   }
+  requestId ??= requestIdFrom(response.headers, hooks.requestIdHeaders);
   let data: unknown = body;
   if (hooks.unwrap && !binary) {
     try {

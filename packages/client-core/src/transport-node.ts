@@ -24,7 +24,7 @@
  * `RequestSetupError`; a 307/308 redirect cannot re-send a streamed body (`ProtocolError`).
  *
  * It is also kept cheap (close to a bare `http.request` on loopback): no `URL` per request once
- * an origin is known, no copy of the caller's headers, no object spread (V8 makes spread objects
+ * an origin is known, the headers handed to Node as a flat list (see `headerList`), no object spread (V8 makes spread objects
  * slow enough to cost 10 % of a request), response `Headers` filled only when used, one timer
  * shared by the deadlines of all the calls under way.
  */
@@ -151,7 +151,7 @@ class Exchange implements Deadline {
   #target: Target;
   #method: string;
   #body: WireRequest["body"];
-  /** The caller's headers, given to Node as they are (copied only for a redirect that changes them). */
+  /** The caller's headers (copied only for a redirect that changes them). */
   #headers: OutgoingHttpHeaders;
   upload: Upload | undefined;
   readonly #onAbort = () => this.fail(abortReason(this.#request.signal as AbortSignal));
@@ -372,9 +372,7 @@ class Exchange implements Deadline {
   #open(): ClientRequest | undefined {
     const target = this.#target;
     const { secure } = target;
-    const body = this.#body;
     const method = this.#method;
-    const headers = this.#headers;
     let created: Owned<ClientRequest> | undefined;
     try {
       created = (secure ? (https as typeof import("node:https")) : (http as typeof import("node:http"))).request(
@@ -384,21 +382,11 @@ class Exchange implements Deadline {
           port: target.port,
           path: target.path,
           method,
-          headers,
+          headers: headerList(this.#headers, target.host, this.#body, method),
           agent: this.#agentFor(secure),
         },
         onResponse,
       );
-      // set on the request rather than on a copy of the caller's headers
-      if (headers["accept-encoding"] === undefined) created.setHeader("accept-encoding", "gzip, deflate, br");
-      if (body === undefined) {
-        if (method !== "GET" && method !== "HEAD") created.setHeader("content-length", 0);
-      } else if (typeof body === "string") created.setHeader("content-length", Buffer.byteLength(body));
-      else if (body instanceof Uint8Array) created.setHeader("content-length", body.byteLength);
-      else if (!isStreamedBody(body)) created.setHeader("content-length", body.size);
-      else if (body.length !== undefined) created.setHeader("content-length", body.length);
-      // chunked: what Node does by default for a POST, not for every method
-      else created.setHeader("transfer-encoding", "chunked");
     } catch (error) {
       // Node's own checks; its message names the header at most, but keep only the code
       if (created !== undefined) {
@@ -546,6 +534,44 @@ function onResponseClose(this: Owned<IncomingMessage>): void {
 }
 
 function ignore(): void {}
+
+/**
+ * A hop's request headers as the flat `[name, value, …]` list `http.request` takes: the caller's,
+ * then `host` and `accept-encoding` unless the caller gave them, then the body's framing —
+ * `content-length` when its length is known, else `transfer-encoding: chunked` — which always
+ * replaces the caller's. Given a list, Node checks each header and writes the head at once,
+ * without the per-header bookkeeping of an object (about 7k of 171k instructions of a loopback
+ * request with three headers).
+ */
+function headerList(headers: OutgoingHttpHeaders, host: string, body: WireRequest["body"], method: string): string[] {
+  const list: string[] = [];
+  let hasHost = false;
+  let hasCoding = false;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    // only the names below have these lengths: no lower-casing of the others
+    const n = name.length;
+    if (n === 4 || n === 14 || n === 15 || n === 17) {
+      const lower = name.toLowerCase();
+      if (lower === "content-length" || lower === "transfer-encoding") continue;
+      if (lower === "host") hasHost = true;
+      else if (lower === "accept-encoding") hasCoding = true;
+    }
+    // Node checks each value itself, as its `setHeader` does (a list of values is sent as lines)
+    list.push(name, value as string);
+  }
+  if (!hasHost) list.push("host", host);
+  if (!hasCoding) list.push("accept-encoding", "gzip, deflate, br");
+  if (body === undefined) {
+    if (method !== "GET" && method !== "HEAD") list.push("content-length", "0");
+  } else if (typeof body === "string") list.push("content-length", String(Buffer.byteLength(body)));
+  else if (body instanceof Uint8Array) list.push("content-length", String(body.byteLength));
+  else if (!isStreamedBody(body)) list.push("content-length", String(body.size));
+  else if (body.length !== undefined) list.push("content-length", String(body.length));
+  // chunked: what Node does by default for a POST, not for every method
+  else list.push("transfer-encoding", "chunked");
+  return list;
+}
 
 /** A `Blob`'s bytes as a {@link StreamedBody} (the `Blob` itself stays replayable: a new one each time). */
 function blobChunks(blob: Blob): StreamedBody {

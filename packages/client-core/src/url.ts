@@ -13,12 +13,22 @@ function encodePathSegment(value: string, what: string): string {
   return encode(value, what);
 }
 
-/** `encodeURIComponent`, or an `InvalidParamsError` for a lone UTF-16 surrogate (it has no UTF-8 form). */
+/** What `encodeURIComponent` leaves as it is (most ids): no need to call it. */
+const UNRESERVED = /^[\w.!~*'()-]*$/;
+/** A UTF-16 surrogate not in a pair: it has no UTF-8 form, and `encodeURIComponent` throws on it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function loneSurrogate(what: string): InvalidParamsError {
+  return new InvalidParamsError({ message: `${what} holds a lone UTF-16 surrogate and cannot be sent in a URL` });
+}
+
+/** `encodeURIComponent`, or an `InvalidParamsError` for a lone UTF-16 surrogate. */
 function encode(value: string, what: string): string {
+  if (UNRESERVED.test(value)) return value;
   try {
     return encodeURIComponent(value);
   } catch {
-    throw new InvalidParamsError({ message: `${what} holds a lone UTF-16 surrogate and cannot be sent in a URL` });
+    throw loneSurrogate(what);
   }
 }
 
@@ -28,7 +38,13 @@ function encode(value: string, what: string): string {
  * rather than a bare `URIError` or a retried "connection error".
  */
 export function checkEncodable(value: unknown, what: string): void {
-  for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string") encode(v, what);
+  if (typeof value === "string") {
+    if (LONE_SURROGATE.test(value)) throw loneSurrogate(what);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) if (typeof v === "string" && LONE_SURROGATE.test(v)) throw loneSurrogate(what);
+  }
 }
 
 const PATH_PARAM = /\{([^{}]+)\}/;

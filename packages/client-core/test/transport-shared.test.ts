@@ -612,5 +612,15 @@ describe("request URL targets (parsed once per origin)", () => {
     expect(targetOf("http://127.0.0.1:4567@127.0.0.1/x")).toBeInstanceOf(RequestSetupError);
     expect(targetOf("http://user:pw@127.0.0.1/x")).toBeInstanceOf(RequestSetupError);
     expect((targetOf("http://[::1]:8080/x") as { hostname: string }).hostname).toBe("::1");
+    // the Host header the Node transport sends: brackets kept, a default port left out
+    for (const [url, host] of [
+      ["http://[::1]:8080/x", "[::1]:8080"],
+      ["http://127.0.0.1:80/a", "127.0.0.1"],
+      ["https://LOCALHOST:443/a", "localhost"],
+      ["https://127.0.0.1:8443/a", "127.0.0.1:8443"],
+    ] as const) {
+      targetOf(url);
+      expect((targetOf(url) as { host: string }).host).toBe(host);
+    }
   });
 });
