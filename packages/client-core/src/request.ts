@@ -10,7 +10,7 @@ import { InvalidParamsError } from "./errors.js";
 import { isToken, isValidHeaderValue } from "./header-check.js";
 import { encodeMultipart, type MultipartStream } from "./multipart.js";
 import type { OperationMeta } from "./types.js";
-import { checkEncodable, fillPath } from "./url.js";
+import { fillPath, hasLoneSurrogate, loneSurrogate } from "./url.js";
 import type { WireRequest } from "./wire.js";
 
 /** A call's request, encoded once and reused by every attempt. */
@@ -68,7 +68,7 @@ export function splitParams(
   for (const name of operation.queryParams) {
     const value = values[name];
     if (value === undefined) continue;
-    checkQueryValue(value, `${operation.id}: query parameter "${name}"`);
+    checkQueryValue(value, operation.id, name);
     query ??= {};
     query[name] = value;
   }
@@ -120,8 +120,16 @@ function headerValue(value: unknown, name: string, operationId: string): string 
   return text;
 }
 
-/** A query value is a string, number, boolean or bigint, or an array of them. */
-function checkQueryValue(value: unknown, what: string): void {
+/**
+ * A query value is a string, number, boolean or bigint, or an array of them, that can be
+ * percent-encoded. The message naming the param is built only for an error.
+ */
+function checkQueryValue(value: unknown, operationId: string, name: string): void {
+  if (typeof value !== "string") checkQueryItems(value, `${operationId}: query parameter "${name}"`);
+  if (hasLoneSurrogate(value)) throw loneSurrogate(`${operationId}: query parameter "${name}"`);
+}
+
+function checkQueryItems(value: unknown, what: string): void {
   const items = Array.isArray(value) ? value : [value];
   for (const item of items) {
     const type = typeof item;
@@ -134,7 +142,6 @@ function checkQueryValue(value: unknown, what: string): void {
       throw new InvalidParamsError({ message: `${what} must be a finite number, got ${String(item)}` });
     }
   }
-  checkEncodable(value, what);
 }
 
 /**

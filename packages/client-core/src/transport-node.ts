@@ -377,7 +377,6 @@ class Exchange implements Deadline {
     try {
       created = (secure ? (https as typeof import("node:https")) : (http as typeof import("node:http"))).request(
         {
-          protocol: secure ? "https:" : "http:",
           hostname: target.hostname,
           port: target.port,
           path: target.path,

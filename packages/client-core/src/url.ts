@@ -18,7 +18,8 @@ const UNRESERVED = /^[\w.!~*'()-]*$/;
 /** A UTF-16 surrogate not in a pair: it has no UTF-8 form, and `encodeURIComponent` throws on it. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
-function loneSurrogate(what: string): InvalidParamsError {
+/** The error for a URL parameter value (`what`) that holds a lone UTF-16 surrogate. */
+export function loneSurrogate(what: string): InvalidParamsError {
   return new InvalidParamsError({ message: `${what} holds a lone UTF-16 surrogate and cannot be sent in a URL` });
 }
 
@@ -33,18 +34,14 @@ function encode(value: string, what: string): string {
 }
 
 /**
- * Refuses a URL parameter value (a string, or an array of them) that cannot be percent-encoded
- * because it holds a lone UTF-16 surrogate: an `InvalidParamsError` before anything is sent,
- * rather than a bare `URIError` or a retried "connection error".
+ * Whether a URL parameter value (a string, or an array of them) cannot be percent-encoded
+ * because it holds a lone UTF-16 surrogate: the caller refuses it with {@link loneSurrogate}
+ * before anything is sent, rather than let a bare `URIError` or a retried "connection error" out.
  */
-export function checkEncodable(value: unknown, what: string): void {
-  if (typeof value === "string") {
-    if (LONE_SURROGATE.test(value)) throw loneSurrogate(what);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const v of value) if (typeof v === "string" && LONE_SURROGATE.test(v)) throw loneSurrogate(what);
-  }
+export function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === "string") return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) for (const v of value) if (typeof v === "string" && LONE_SURROGATE.test(v)) return true;
+  return false;
 }
 
 const PATH_PARAM = /\{([^{}]+)\}/;
