@@ -16,7 +16,7 @@ import { PAGE_ITEMS, PAGE_SIZE, PAGE_TARGET, pagination } from "./lib/pagination
 import { startBenchServer } from "./lib/servers.mjs";
 import { sizes } from "./lib/sizes.mjs";
 import { kb, mb, median, ms, ratio, table } from "./lib/stats.mjs";
-import { interleave } from "./lib/throughput.mjs";
+import { interleave, warmUp } from "./lib/throughput.mjs";
 import { UPLOAD_BYTES, UPLOAD_CHUNK, uploadMemory } from "./lib/upload.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +32,7 @@ if (typeof globalThis.gc !== "function") {
 const ROUNDS = quick ? 2 : 8;
 const SEQUENTIAL = quick ? 50 : 1000;
 const CONCURRENT = quick ? 128 : 3200;
+const WARM_UP = quick ? 100 : 5000;
 const IMPORT_RUNS = quick ? 3 : 11;
 const BATCH_RUNS = quick ? 1 : 3;
 const OFFICIAL = ["@coze/api@1.3.9", "@cognite/sdk@10.5.0", "stripe@23.1.0"];
@@ -58,6 +59,8 @@ const api = await startBenchServer("api");
 const all = await contenders(api.url);
 const throughput = {};
 for (const group of ["coze", "cognite", "wooshpay", "transport"]) {
+  step(`warm-up ${group}`);
+  await warmUp(all[group], WARM_UP);
   throughput[group] = {};
   for (const [mode, concurrency, requests] of [
     ["sequential", 1, SEQUENTIAL],
@@ -84,6 +87,8 @@ say(
   `Each provider's files.retrieve example payload from a keep-alive server on 127.0.0.1. ${ROUNDS} rounds; ` +
     `each round runs every contender for ${SEQUENTIAL} sequential requests (or ${CONCURRENT} requests on 32 workers), ` +
     "in an order rotated every round; medians of req/s and of the per-round ratio to raw `fetch`. " +
+    `Before its group is measured, each contender runs ${WARM_UP} untimed sequential requests, so that the JIT has compiled ` +
+    "what it runs (the first round is dropped as well). " +
     "Each block ends with a full garbage collection and a turn of the event loop (where finalizers run), timed, less the " +
     "same done again right after (what marking the live heap costs everyone): every contender pays for its own garbage " +
     "and leaves none to the next (they share one heap). " +

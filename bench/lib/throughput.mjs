@@ -37,6 +37,19 @@ async function block(fn, requests, concurrency) {
 }
 
 /**
+ * Runs every contender `requests` times in a row, untimed, then collects the garbage: the JIT
+ * compiles what each one runs before anything is measured. Without it the first measured rounds
+ * still include compilation, more for the contenders with more code of their own: in a scratch
+ * two-contender run our Coze client needed about 4,000 requests to reach its steady speed
+ * (blocks of 1000: 313, 269, 232, then 214–224 ms) and a bare `node:http` request about 1,000.
+ * @param {Record<string, () => Promise<unknown>>} contenders
+ */
+export async function warmUp(contenders, requests) {
+  for (const fn of Object.values(contenders)) for (let i = 0; i < requests; i++) await fn();
+  await settleGarbage();
+}
+
+/**
  * @param {Record<string, () => Promise<unknown>>} contenders the first one is the baseline
  * @returns {{ name: string, rps: number, ratio: number, samples: number[] }[]} median req/s, median
  *   of the per-round ratios to the baseline, and the req/s of every kept round (in round order, so

@@ -24,9 +24,9 @@
  * `RequestSetupError`; a 307/308 redirect cannot re-send a streamed body (`ProtocolError`).
  *
  * It is also kept cheap (close to a bare `http.request` on loopback): no `URL` per request once
- * an origin is known, the headers handed to Node as a flat list (see `headerList`), no object spread (V8 makes spread objects
- * slow enough to cost 10 % of a request), response `Headers` filled only when used, one timer
- * shared by the deadlines of all the calls under way.
+ * an origin is known, the headers handed to Node as a flat list (see `headerList`), no object
+ * spread (V8 makes spread objects slow enough to cost 10 % of a request), response `Headers`
+ * filled only when used, one timer shared by the deadlines of all the calls under way.
  */
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
@@ -539,8 +539,8 @@ function ignore(): void {}
  * then `host` and `accept-encoding` unless the caller gave them, then the body's framing —
  * `content-length` when its length is known, else `transfer-encoding: chunked` — which always
  * replaces the caller's. Given a list, Node checks each header and writes the head at once,
- * without the per-header bookkeeping of an object (about 7k of 171k instructions of a loopback
- * request with three headers).
+ * without the per-header bookkeeping of an object: a bare keep-alive `http.request` with three
+ * headers took 163k instructions with a list against 171k with an object (callgrind, main thread).
  */
 function headerList(headers: OutgoingHttpHeaders, host: string, body: WireRequest["body"], method: string): string[] {
   const list: string[] = [];
