@@ -4,13 +4,21 @@ import { InvalidParamsError } from "./errors.js";
 /**
  * Percent-encodes one path segment so that no value can change the path: `/`, `?`, `#`, `%`
  * are encoded. The dot segments `.` and `..` cannot be sent at all — URL parsers collapse them
- * even percent-encoded (`%2E%2E`) — so they are refused.
+ * even percent-encoded (`%2E%2E`) — so they are refused, as is a lone UTF-16 surrogate (it has no
+ * UTF-8 form). `name` is the parameter's: the message is built only for an error.
  */
-function encodePathSegment(value: string, what: string): string {
+function encodePathSegment(value: string, name: string): string {
   if (value === "." || value === "..") {
-    throw new InvalidParamsError({ message: `${what} cannot be "${value}": it would change the path` });
+    throw new InvalidParamsError({
+      message: `path parameter "${name}" cannot be "${value}": it would change the path`,
+    });
   }
-  return encode(value, what);
+  if (UNRESERVED.test(value)) return value;
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    throw loneSurrogate(`path parameter "${name}"`);
+  }
 }
 
 /** What `encodeURIComponent` leaves as it is (most ids): no need to call it. */
@@ -21,16 +29,6 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** The error for a URL parameter value (`what`) that holds a lone UTF-16 surrogate. */
 export function loneSurrogate(what: string): InvalidParamsError {
   return new InvalidParamsError({ message: `${what} holds a lone UTF-16 surrogate and cannot be sent in a URL` });
-}
-
-/** `encodeURIComponent`, or an `InvalidParamsError` for a lone UTF-16 surrogate. */
-function encode(value: string, what: string): string {
-  if (UNRESERVED.test(value)) return value;
-  try {
-    return encodeURIComponent(value);
-  } catch {
-    throw loneSurrogate(what);
-  }
 }
 
 /**
@@ -74,7 +72,7 @@ export function fillPath(path: string, params: Record<string, unknown> | undefin
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
       throw new InvalidParamsError({ message: `path parameter "${name}" must be a string or a number` });
     }
-    out += encodePathSegment(String(value), `path parameter "${name}"`) + (parts[i + 1] as string);
+    out += encodePathSegment(String(value), name) + (parts[i + 1] as string);
   }
   return out;
 }

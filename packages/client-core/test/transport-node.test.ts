@@ -7,7 +7,6 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent } from "node:http";
-import { createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -86,60 +85,40 @@ describe("node:http transport", () => {
   });
 
   test("the request head: one host, the caller's accept-encoding, framing from the body alone", async () => {
-    // a bare TCP server: the head exactly as written, duplicates included
-    const heads: string[] = [];
-    const sockets = new Set<Socket>();
-    const tcp = createTcpServer((socket) => {
-      sockets.add(socket);
-      let seen = "";
-      socket.on("data", (chunk) => {
-        seen += chunk.toString("latin1");
-        const end = seen.indexOf("\r\n\r\n");
-        if (end === -1) return;
-        const head = seen.slice(0, end);
-        const length = Number(/^content-length: (\d+)$/im.exec(head)?.[1] ?? 0);
-        if (seen.length < end + 4 + length) return;
-        heads.push(head);
-        seen = "";
-        socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}");
-      });
+    // the head as sent, duplicates included (Node's server answers 400 to a duplicate content-length)
+    const heads: { line: string; raw: string[] }[] = [];
+    const ports = new Set<number>();
+    const server = await serve((req, res) => {
+      heads.push({ line: `${req.method} ${req.url} HTTP/${req.httpVersion}`, raw: req.rawHeaders });
+      ports.add(req.socket.remotePort ?? 0);
+      json(res, 200, {});
     });
-    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-    const port = (tcp.address() as { port: number }).port;
-    const url = `http://127.0.0.1:${port}/a?b=1`;
-    try {
-      const transport = createNodeTransport();
-      await transport(wire(url, { headers: { accept: "application/json", "Accept-Encoding": "identity" } }));
-      await transport(
-        wire(url, {
-          method: "POST",
-          headers: { "Content-Length": "999", "transfer-encoding": "chunked", host: "api.example.test" },
-          body: "héllo",
-        }),
-      );
-      await transport(wire(url, { method: "DELETE", headers: { "content-length": "7" } }));
-      const lines = (head: string, name: string) =>
-        head
-          .split("\r\n")
-          .filter((line) => line.toLowerCase().startsWith(`${name}:`))
-          .map((line) => line.slice(name.length + 1).trim());
-      const [get, post, del] = heads as [string, string, string];
-      expect(get.split("\r\n")[0]).toBe("GET /a?b=1 HTTP/1.1");
-      expect(lines(get, "host")).toEqual([`127.0.0.1:${port}`]);
-      expect(lines(get, "accept-encoding")).toEqual(["identity"]);
-      expect(lines(get, "accept")).toEqual(["application/json"]);
-      expect(lines(get, "connection")).toEqual(["keep-alive"]);
-      expect(lines(get, "content-length")).toEqual([]);
-      expect(lines(post, "host")).toEqual(["api.example.test"]);
-      expect(lines(post, "accept-encoding")).toEqual(["gzip, deflate, br"]);
-      expect(lines(post, "content-length")).toEqual([String(Buffer.byteLength("héllo"))]);
-      expect(lines(post, "transfer-encoding")).toEqual([]);
-      expect(lines(del, "content-length")).toEqual(["0"]);
-      expect(sockets.size).toBe(1); // all three on one keep-alive connection
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => tcp.close(resolve));
-    }
+    const url = `${server.url}/a?b=1`;
+    const transport = createNodeTransport();
+    await transport(wire(url, { headers: { accept: "application/json", "Accept-Encoding": "identity" } }));
+    await transport(
+      wire(url, {
+        method: "POST",
+        headers: { "Content-Length": "999", "transfer-encoding": "chunked", host: "api.example.test" },
+        body: "héllo",
+      }),
+    );
+    await transport(wire(url, { method: "DELETE", headers: { "content-length": "7" } }));
+    const lines = (head: { raw: string[] }, name: string) =>
+      head.raw.filter((_, i) => i % 2 === 1 && head.raw[i - 1]?.toLowerCase() === name);
+    const [get, post, del] = heads as [(typeof heads)[0], (typeof heads)[0], (typeof heads)[0]];
+    expect(get.line).toBe("GET /a?b=1 HTTP/1.1");
+    expect(lines(get, "host")).toEqual([new URL(server.url).host]);
+    expect(lines(get, "accept-encoding")).toEqual(["identity"]);
+    expect(lines(get, "accept")).toEqual(["application/json"]);
+    expect(lines(get, "connection")).toEqual(["keep-alive"]);
+    expect(lines(get, "content-length")).toEqual([]);
+    expect(lines(post, "host")).toEqual(["api.example.test"]);
+    expect(lines(post, "accept-encoding")).toEqual(["gzip, deflate, br"]);
+    expect(lines(post, "content-length")).toEqual([String(Buffer.byteLength("héllo"))]);
+    expect(lines(post, "transfer-encoding")).toEqual([]);
+    expect(lines(del, "content-length")).toEqual(["0"]);
+    expect(ports.size).toBe(1); // all three on one keep-alive connection
   });
 
   test("http.request throwing synchronously is a RequestSetupError; nothing fires later", async () => {
