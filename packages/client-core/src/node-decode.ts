@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
-import { MAX_DECODED_BODY_BYTES, ProtocolError } from "./wire.js";
+import { MAX_CODINGS, MAX_DECODED_BODY_BYTES, ProtocolError } from "./wire.js";
 
 /** `node:zlib`, loaded with the transport's first request. */
 let zlib: typeof import("node:zlib") | undefined;
@@ -22,12 +22,15 @@ export function zlibLoaded(): boolean {
 
 /**
  * The content codings of a `Content-Encoding` header in the order they were applied (`identity`
- * and empty entries dropped, lower-cased), or a {@link ProtocolError} naming one we cannot remove.
+ * and empty entries dropped, lower-cased), or a {@link ProtocolError}: a coding we cannot remove,
+ * or more than {@link MAX_CODINGS} entries (counted as undici's `fetch` counts them, empty ones too).
  */
 function codingsOf(header: string | null): string[] | ProtocolError {
   const codings: string[] = [];
   if (header === null) return codings;
-  for (const part of header.split(",")) {
+  const parts = header.split(",");
+  if (parts.length > MAX_CODINGS) return new ProtocolError(`too many content codings (more than ${MAX_CODINGS})`);
+  for (const part of parts) {
     const coding = part.trim().toLowerCase();
     if (coding === "" || coding === "identity") continue;
     if (!CODINGS.has(coding)) return new ProtocolError(`unsupported content coding ${quote(coding)}`);

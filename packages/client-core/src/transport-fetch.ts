@@ -18,6 +18,7 @@ import { abortReason } from "./abort.js";
 import { checkRequest, checkUrl } from "./header-check.js";
 import {
   isStreamedBody,
+  MAX_CODINGS,
   MAX_DECODED_BODY_BYTES,
   ProtocolError,
   RequestSetupError,
@@ -112,7 +113,17 @@ function send(
     }
     const onFailure = (error: unknown) => {
       // after our own abort the rejection is the consequence, not the cause
-      if (!settled) fail(uploadError ?? fetchFailure(error));
+      if (settled) return;
+      if (response === undefined && isOrphaningRefusal(error)) {
+        // Node 20's fetch (undici 6) refused the response after making its body stream, and left
+        // that stream with no error listener: aborting now would destroy it with an error nobody
+        // handles, an uncaught exception that ends the host process. Settle without aborting.
+        settled = true;
+        release();
+        reject(fetchFailure(error));
+        return;
+      }
+      fail(uploadError ?? fetchFailure(error));
     };
     const onBody = (body: string | ArrayBuffer | Uint8Array) => {
       try {
@@ -127,9 +138,10 @@ function send(
             typeof body === "string" || body instanceof Uint8Array ? body : new Uint8Array(body),
           ),
         );
-        // undici keeps reading the body of a redirect it followed: one that never ends would hold
-        // its connection (and the process) forever. The exchange is over: stop whatever is left.
-        if (answered.redirected) controller.abort(RELEASED);
+        // undici keeps reading the body of a redirect it followed, and one a 204, 205 or 304 came
+        // with: one that never ends would hold its connection (and the process) forever. The
+        // exchange is over: stop whatever is left.
+        if (leavesReading(answered)) controller.abort(RELEASED);
       } catch (error) {
         fail(error);
       }
@@ -140,7 +152,7 @@ function send(
       release();
       const source = answered.body ?? new Blob([]).stream();
       // undici keeps reading the body of a redirect it followed (see onBody): stopped once this one ends
-      const done = answered.redirected ? () => controller.abort(RELEASED) : ignore;
+      const done = leavesReading(answered) ? () => controller.abort(RELEASED) : ignore;
       resolve(wireResponse(answered, request, mappedStream(source, done)));
     };
     const onResponse = (answered: Response) => {
@@ -285,6 +297,16 @@ function isJson(contentType: string | null): boolean {
   return contentType !== null && JSON_TYPE.test(contentType);
 }
 
+/**
+ * Whether `fetch` may still be reading from the server once the body it gave is read: the body of
+ * a redirect it followed, or one sent with a 204, 205 or 304 (which have none: undici 6 resolves
+ * with an empty body, then reads the one sent to its end).
+ */
+function leavesReading(answered: Response): boolean {
+  const status = answered.status;
+  return answered.redirected || status === 204 || status === 205 || status === 304;
+}
+
 /** Cancels a body nobody will read, so that its connection is released. */
 function discard(response: Response): void {
   try {
@@ -296,7 +318,6 @@ function discard(response: Response): void {
 
 function ignore(): void {}
 
-/** A `ProtocolError` when `header` lists a coding no `fetch` implementation removes. */
 /** Whether a `Content-Encoding` header names a coding other than `identity`. */
 function isCoded(header: string | null): boolean {
   if (header === null) return false;
@@ -337,6 +358,7 @@ async function readBounded(response: Response, limit: number): Promise<Uint8Arra
   return all;
 }
 
+/** A `ProtocolError` when `header` lists a coding no `fetch` implementation removes. */
 function unknownCoding(header: string | null): ProtocolError | undefined {
   if (header === null) return undefined;
   for (const part of header.split(",")) {
@@ -366,5 +388,20 @@ function fetchFailure(error: unknown): unknown {
     return new ProtocolError("redirect to an unsupported protocol");
   if ((typeof code === "string" && code.startsWith("Z_")) || cause.message === "Decompression failed")
     return new ProtocolError("corrupt compressed response body", { cause });
+  if (TOO_MANY_CODINGS.test(cause.message))
+    return new ProtocolError(`too many content codings (more than ${MAX_CODINGS})`);
   return error;
+}
+
+/** undici's refusal of a `Content-Encoding` list longer than {@link MAX_CODINGS} entries. */
+const TOO_MANY_CODINGS = /^too many content-encodings in response/;
+
+/**
+ * A `fetch` rejection that left something of undici's running that an abort would crash: the
+ * refusal of too many codings, which undici 6 (Node 20's `fetch`) makes after it created the
+ * response's body stream (fixed in undici 7, where the refusal aborts the request instead).
+ */
+function isOrphaningRefusal(error: unknown): boolean {
+  const cause = error instanceof TypeError ? error.cause : undefined;
+  return cause instanceof Error && TOO_MANY_CODINGS.test(cause.message);
 }

@@ -98,6 +98,12 @@ export interface WireResponse {
  */
 export const MAX_DECODED_BODY_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Most entries a `Content-Encoding` list may have: a longer one is a {@link ProtocolError} (each
+ * entry is one more decoder over the body). The limit of undici's `fetch`, urllib3 and curl.
+ */
+export const MAX_CODINGS = 5;
+
 /** Sends one request. Must settle by `deadline` and never throw synchronously. */
 export type Transport = (request: WireRequest) => Promise<WireResponse>;
 

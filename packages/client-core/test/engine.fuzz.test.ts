@@ -7,7 +7,7 @@ import { type HostileAction, hostileServerForFile, recordEscapes } from "@org/te
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { ApiError, type OperationMeta } from "../src/index.js";
-import { testClient } from "./support.js";
+import { fuzzRuns, testClient } from "./support.js";
 
 const SEED = 20261125;
 const RUNS = 12;
@@ -112,7 +112,7 @@ describe(`the engine against a hostile server (${process.env.ORG_TEST_TRANSPORT 
         );
         expect(stray).toEqual([]);
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      { ...fuzzRuns(SEED, RUNS), endOnFailure: true },
     );
   }, 120_000);
 });

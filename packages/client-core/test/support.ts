@@ -57,3 +57,26 @@ export function testClient(baseUrl: string, options: ClientOptions = {}, provide
     { baseUrl, ...options },
   );
 }
+
+/**
+ * The seed and run count of a fuzz test: its own fixed ones (what CI runs), unless `FUZZ_SEED` (a
+ * number, or `random`) and `FUZZ_RUNS` ask for another campaign, e.g.
+ * `FUZZ_SEED=random FUZZ_RUNS=400 pnpm exec vitest run packages/client-core/test/engine.fuzz.test.ts`.
+ * fast-check reports the seed of a failure, which replays it.
+ */
+export function fuzzRuns(seed: number, numRuns: number): { seed: number; numRuns: number } {
+  const askedSeed = process.env.FUZZ_SEED;
+  const askedRuns = Number(process.env.FUZZ_RUNS);
+  const settings = {
+    seed:
+      askedSeed === undefined || askedSeed === ""
+        ? seed
+        : askedSeed === "random"
+          ? Math.floor(Math.random() * 2 ** 31)
+          : Number(askedSeed),
+    numRuns: Number.isInteger(askedRuns) && askedRuns > 0 ? askedRuns : numRuns,
+  };
+  if (settings.seed !== seed || settings.numRuns !== numRuns)
+    console.error(`fuzz campaign: seed ${settings.seed}, ${settings.numRuns} runs`);
+  return settings;
+}

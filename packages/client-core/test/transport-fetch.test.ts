@@ -148,6 +148,52 @@ describe("fetch transport", () => {
   });
 });
 
+describe("a response that has no body, sent with one that never ends", () => {
+  // undici 6 (Node 20's fetch) resolves a 204, 205 or 304 with an empty body, then goes on
+  // reading the body the server sent anyway: one that never ends held the connection (and the
+  // process) forever. The transport stops the exchange once the call resolved.
+  test.each([204, 205, 304])("%i: the connection is closed once the call resolved", async (status) => {
+    const closed: Promise<void>[] = [];
+    const server = createServer();
+    server.on("connection", (socket) => {
+      closed.push(new Promise<void>((resolve) => socket.on("close", () => resolve())));
+      socket.once("data", () => socket.write(`HTTP/1.1 ${status} X\r\ncontent-length: 10\r\n\r\nabc`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await createFetchTransport(globalThis.fetch)(wire(`http://127.0.0.1:${port}/`));
+      expect([response.status, response.body]).toEqual([status, new Uint8Array(0)]);
+      const timeout = new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 2000));
+      expect(await Promise.race([closed[0]?.then(() => "closed"), timeout])).toBe("closed");
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
+describe("more than five content codings on the platform's fetch", () => {
+  // Node 20's fetch (undici 6) refuses such a response after creating its body stream, with no
+  // error listener on it: an abort at the refusal destroyed that stream with an error nobody
+  // handled, an uncaught exception (see transport-shared.test.ts for the limit itself)
+  test("the refusal is a ProtocolError, not followed by an abort: the body arriving later escapes nowhere", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip,gzip,gzip,gzip,gzip,gzip" });
+      res.flushHeaders();
+      setTimeout(() => res.end("{}"), 30);
+    });
+    const transport = createFetchTransport(globalThis.fetch);
+    for (const stream of [false, true]) {
+      const error = await failure(transport(wire(server.url, { stream })));
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error.message).toBe("too many content codings (more than 5)");
+    }
+    // the bodies arrive and end before the server is closed (afterEach: nothing escaped)
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  });
+});
+
 // What the mapping relies on: if undici changes these, the fetch transport's mapping must follow.
 describe("what undici's fetch does with a hostile server", () => {
   test("status 999 resolves (no error): the transport must check the range itself", async () => {

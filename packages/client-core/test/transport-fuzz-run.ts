@@ -46,7 +46,9 @@ export async function run(transport: Transport, name: string, url: string, call:
       deadline: Date.now() + call.budget,
     });
     const { body } = response;
-    const ok = response.headers instanceof Headers && (body instanceof Uint8Array || typeof body === "string");
+    // a Headers (the platform's, or that of the fetch given: undici 7 has its own class)
+    const headersOk = typeof response.headers?.get === "function" && typeof response.headers.has === "function";
+    const ok = headersOk && (body instanceof Uint8Array || typeof body === "string");
     return {
       transport: name,
       kind: ok ? "response" : "odd",

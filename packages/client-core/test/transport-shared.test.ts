@@ -14,6 +14,7 @@ import {
   serve,
 } from "@org/testing";
 import fc from "fast-check";
+import { fetch as undiciFetch } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { targetOf, targetOfUrl } from "../src/node-target.js";
 import { createFetchTransport } from "../src/transport-fetch.js";
@@ -575,6 +576,51 @@ describe.each(transports)("%s transport", (_name, transport) => {
       await call;
       expect([transportTimers.live(), listeners()]).toEqual([0, 0]);
     });
+  });
+});
+
+/**
+ * undici 6 (the `fetch` of Node 20) refuses a `Content-Encoding` list of more than five entries
+ * after it created the response's body stream, and leaves that stream with no error listener: when
+ * the request ends in an error later — an abort, the connection closing — the host process gets an
+ * uncaught exception, whatever its client does (fixed in undici 7). So the fetch transport is
+ * checked here over undici 7's `fetch`, and over the global one only where it is undici 7 or later;
+ * what is ours to do on undici 6 — no abort of our own at the refusal — is pinned in
+ * transport-fetch.test.ts.
+ */
+const codingLimitTransports: [string, Transport][] = [
+  ["node:http", createNodeTransport()],
+  ["fetch (undici 7)", createFetchTransport(undiciFetch as unknown as typeof fetch)],
+  ...(Number(process.versions.undici?.split(".")[0]) >= 7
+    ? [["fetch (global)", createFetchTransport(globalThis.fetch)] as [string, Transport]]
+    : []),
+];
+
+describe.each(codingLimitTransports)("content codings, at most five (%s)", (_name, transport) => {
+  test("more than five are a ProtocolError, read in full or streamed; nothing escapes", async () => {
+    const server = await serve((req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip,gzip,gzip,gzip,gzip,gzip" });
+      res.flushHeaders();
+      // the body arrives after the refusal, or the connection is cut
+      setTimeout(() => (req.url === "/late" ? res.end(BODY) : res.socket?.destroy()), 30);
+    });
+    for (const stream of [false, true]) {
+      const error = await failure(transport(wire(`${server.url}/late`, { stream })));
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error.message).toBe("too many content codings (more than 5)");
+      // cut: refused at the headers (fetch), or a network error before the body was read (node:http)
+      expect(await failure(transport(wire(`${server.url}/cut`, { stream })))).toBeInstanceOf(Error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(escaped).toEqual([]);
+  });
+
+  test("five are decoded", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-encoding": "gzip, GZIP ,x-gzip,gzip,gzip" });
+      res.end(gzipSync(gzipSync(gzipSync(gzipSync(gzipSync(BODY))))));
+    });
+    expect(text(await transport(wire(server.url)))).toBe(BODY);
   });
 });
 

@@ -18,10 +18,12 @@ import { fileURLToPath } from "node:url";
 import { type HostileAction, type HostileCoding, hostileServerForFile, recordEscapes } from "@org/testing";
 import { build } from "esbuild";
 import fc from "fast-check";
+import { fetch as undiciFetch } from "undici";
 import { describe, expect, test } from "vitest";
 import { createFetchTransport } from "../src/transport-fetch.js";
 import { createNodeTransport } from "../src/transport-node.js";
-import type { Transport } from "../src/wire.js";
+import { MAX_CODINGS, type Transport } from "../src/wire.js";
+import { fuzzRuns } from "./support.js";
 import { type Outcome, run, type Scenario } from "./transport-fuzz-run.js";
 
 const SEED = 20240611;
@@ -172,7 +174,24 @@ function problems(call: Scenario, outcome: Outcome): string[] {
 const transports: [string, Transport][] = [
   ["node", createNodeTransport()],
   ["fetch", createFetchTransport(globalThis.fetch)],
+  ["fetch (undici 7)", createFetchTransport(undiciFetch as unknown as typeof fetch)],
 ];
+
+/**
+ * Whether the platform's `fetch` is undici 6 (Node 20's), which cannot survive a response whose
+ * `Content-Encoding` list has more than five entries when its connection then fails or stalls: it
+ * leaves a body stream with no error listener (an uncaught exception) or a request that never ends
+ * (see transport-shared.test.ts). Such scripts are not run on it; undici 7's `fetch` runs them all.
+ */
+const UNDICI_6 = Number(process.versions.undici?.split(".")[0]) < 7;
+function breaksUndici6(script: HostileAction[]): boolean {
+  return script.some((action) => {
+    const values = (action.headers ?? []).filter(([name]) => name === "content-encoding").map(([, value]) => value);
+    return values.length > 0 && values.join(",").split(",").length > MAX_CODINGS;
+  });
+}
+/** Whether `name` runs `call` (see {@link breaksUndici6}). */
+const runs = (name: string, call: Scenario) => !(name === "fetch" && UNDICI_6 && breaksUndici6(call.script));
 
 const escaped = recordEscapes();
 const hostile = hostileServerForFile();
@@ -184,11 +203,13 @@ describe("transports against a hostile server", () => {
       fc.asyncProperty(fc.array(scenario, { minLength: 4, maxLength: 4 }), async (calls) => {
         const outcomes = await Promise.all(
           calls.flatMap((call) =>
-            transports.map(async ([name, transport]) => {
-              const outcome = await run(transport, name, hostile.scriptUrl(call.script), call);
-              seen.set(`${name} ${outcome.kind}`, (seen.get(`${name} ${outcome.kind}`) ?? 0) + 1);
-              return { call, outcome };
-            }),
+            transports
+              .filter(([name]) => runs(name, call))
+              .map(async ([name, transport]) => {
+                const outcome = await run(transport, name, hostile.scriptUrl(call.script), call);
+                seen.set(`${name} ${outcome.kind}`, (seen.get(`${name} ${outcome.kind}`) ?? 0) + 1);
+                return { call, outcome };
+              }),
           ),
         );
         const found = outcomes.flatMap(({ call, outcome }) =>
@@ -197,7 +218,7 @@ describe("transports against a hostile server", () => {
         expect(found).toEqual([]);
         expect(escaped).toEqual([]);
       }),
-      { seed: SEED, numRuns: 60, endOnFailure: true },
+      { ...fuzzRuns(SEED, 60), endOnFailure: true },
     );
     // a little of everything happened (the generator is not stuck on one outcome)
     for (const name of ["node", "fetch"]) {
@@ -227,7 +248,7 @@ describe("transports against a hostile server", () => {
         outfile: bundle,
         logLevel: "silent",
       });
-      const calls = fc.sample(scenario, { seed: SEED + 1, numRuns: 300 });
+      const calls = fc.sample(scenario, fuzzRuns(SEED + 1, 300));
       // a header value Node's lenient parser lets through and undici's Headers refuses (NUL)
       const refused: Scenario = {
         script: [
@@ -248,7 +269,9 @@ describe("transports against a hostile server", () => {
       const scenarios = join(dir, "scenarios.json");
       await writeFile(
         scenarios,
-        JSON.stringify(calls.map((call) => ({ ...call, url: hostile.scriptUrl(call.script) }))),
+        JSON.stringify(
+          calls.map((call) => ({ ...call, url: hostile.scriptUrl(call.script), globalFetch: runs("fetch", call) })),
+        ),
       );
       const started = Date.now();
       const child = spawn(process.execPath, ["--insecure-http-parser", bundle, scenarios], {
@@ -263,6 +286,8 @@ describe("transports against a hostile server", () => {
         stderr += chunk;
       });
       const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      // FUZZ_KEEP=1 keeps the child's bundle and scenarios, to replay a run that did not end
+      if (process.env.FUZZ_KEEP) console.error(`fuzz: kept ${bundle} and ${scenarios}`);
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
         child.on("exit", (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
       );
@@ -288,7 +313,7 @@ describe("transports against a hostile server", () => {
       // exited by itself, soon after its last call: nothing kept it alive
       expect(Date.now() - started - report.finishedAt).toBeLessThan(2000);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      if (!process.env.FUZZ_KEEP) await rm(dir, { recursive: true, force: true });
     }
   });
 });
@@ -312,7 +337,8 @@ function unexpectedWarnings(stderr: string): string[] {
 }
 
 /**
- * The child's program: runs each scenario on both transports (8 at a time) and reports the
+ * The child's program: runs each scenario on both transports (the platform's `fetch` skipping
+ * what {@link breaksUndici6}; 8 at a time) and reports the
  * outcomes as JSON — with the timers still keeping it alive once the last call settled — then
  * returns: it never calls `process.exit`, so it ends only when nothing is left. It runs the same
  * `run` as the test (transport-fuzz-run.ts, bundled into the child by esbuild).
@@ -336,7 +362,8 @@ async function worker() {
   while (next < calls.length) {
     const i = next++;
     const call = calls[i];
-    outcomes[i] = await Promise.all(transports.map(([name, transport]) => run(transport, name, call.url, call)));
+    const chosen = transports.filter(([name]) => name !== "fetch" || call.globalFetch);
+    outcomes[i] = await Promise.all(chosen.map(([name, transport]) => run(transport, name, call.url, call)));
   }
 }
 await Promise.all(Array.from({ length: 8 }, worker));
