@@ -151,7 +151,7 @@ function send(
       settled = true;
       release();
       const source = answered.body ?? new Blob([]).stream();
-      // undici keeps reading the body of a redirect it followed (see onBody): stopped once this one ends
+      // what undici may still be reading (see onBody and leavesReading) is stopped once this one ends
       const done = leavesReading(answered) ? () => controller.abort(RELEASED) : ignore;
       resolve(wireResponse(answered, request, mappedStream(source, done)));
     };

@@ -3,6 +3,7 @@
  * the crash cases of the old fetch-shaped Node transport, redirects, one deadline for every hop
  * and the body, aborts at every stage, bodies cut short or large, and nothing left behind.
  */
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { inspect } from "node:util";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import {
@@ -576,6 +577,43 @@ describe.each(transports)("%s transport", (_name, transport) => {
       await call;
       expect([transportTimers.live(), listeners()]).toEqual([0, 0]);
     });
+  });
+});
+
+/** Answers that are not valid HTTP/1.1, written on the raw socket (node:http would not send them). */
+const MALFORMED: Record<string, string> = {
+  "not HTTP at all": "garbage\r\n\r\n",
+  "an HTTP/2 preface": "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+  "a four-digit status": "HTTP/1.1 1000 X\r\ncontent-length: 2\r\n\r\n{}",
+  "status 0": "HTTP/1.1 000 X\r\ncontent-length: 2\r\n\r\n{}",
+  "two different Content-Lengths": "HTTP/1.1 200 OK\r\ncontent-length: 2\r\ncontent-length: 3\r\n\r\n{}x",
+  "Content-Length with chunked":
+    "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-length: 2\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+  "a negative Content-Length": "HTTP/1.1 200 OK\r\ncontent-length: -1\r\n\r\n{}",
+  "a chunk size that is not hex": "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+  "lines ended by LF alone": "HTTP/1.1 200 OK\ncontent-length: 2\n\n{}",
+  "3000 headers": `HTTP/1.1 200 OK\r\n${Array.from({ length: 3000 }, (_, i) => `x-${i}: ${i}\r\n`).join("")}content-length: 2\r\n\r\n{}`,
+  "a protocol switch nobody asked for":
+    "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n",
+  "100 Continue, then the connection closes": "HTTP/1.1 100 Continue\r\n\r\n",
+};
+
+describe.each(transports)("malformed responses (%s transport)", (_name, transport) => {
+  test.each(Object.keys(MALFORMED))("%s: a rejection well before the deadline; nothing escapes", async (name) => {
+    const server = createNetServer((socket) => {
+      socket.on("error", () => {});
+      socket.once("data", () => socket.end(MALFORMED[name]));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { error, ms } = await settle(transport(wire(`http://127.0.0.1:${port}/`, { deadline: Date.now() + 3000 })));
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(TimeoutReason);
+      expect(ms).toBeLessThan(1000);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
