@@ -602,7 +602,7 @@ describe.each(transports)("malformed responses (%s transport)", (_name, transpor
   test.each(Object.keys(MALFORMED))("%s: a rejection well before the deadline; nothing escapes", async (name) => {
     const server = createNetServer((socket) => {
       socket.on("error", () => {});
-      socket.once("data", () => socket.end(MALFORMED[name]));
+      socket.once("data", () => socket.end(MALFORMED[name] ?? ""));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
