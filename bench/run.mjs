@@ -348,6 +348,8 @@ const MODES = ["sequential", "concurrency 32"];
 const find = (group, mode, name) => throughput[group][mode].find((r) => r.name === name);
 /** Median over the rounds of a's req/s ÷ b's req/s in the same round. */
 const perRound = (a, b) => median(a.samples.map((value, i) => value / b.samples[i]));
+/** The faster of the raw Node transports among `rows` (by median req/s). */
+const fastestRawNode = (rows) => rows.filter((r) => RAW_NODE.includes(r.name)).sort((a, b) => b.rps - a.rps)[0];
 const NODE_TARGET = 0.85;
 const FETCH_TARGET = 0.95;
 const mark = (ok) => (ok ? "✔" : "✘");
@@ -362,8 +364,7 @@ for (const [group, ours, sdk] of [
     const node = find(group, mode, ours);
     const onFetch = find(group, mode, `${ours} (fetch)`);
     const rawFetch = find(group, mode, "raw fetch");
-    // the faster of the raw Node transports in this group and mode (by median req/s)
-    const floor = RAW_NODE.map((name) => find(group, mode, name)).sort((a, b) => b.rps - a.rps)[0];
+    const floor = fastestRawNode(throughput[group][mode]);
     const nodeValue = perRound(node, floor);
     const fetchValue = onFetch.ratio; // median of the per-round ratios to raw fetch
     // the same, against raw fetch with the AbortController and timer any client with a timeout needs
@@ -378,7 +379,7 @@ const apartRows = Object.entries(OURS).flatMap(([group, ours]) =>
   MODES.map((mode) => {
     const rows = apart[group][mode];
     const node = rows.find((r) => r.name === ours);
-    const floor = rows.filter((r) => RAW_NODE.includes(r.name)).sort((a, b) => b.rps - a.rps)[0];
+    const floor = fastestRawNode(rows);
     return { group, mode, node, floor, value: perRound(node, floor) };
   }),
 );
