@@ -76,6 +76,7 @@ export function fuzzRuns(seed: number, numRuns: number): { seed: number; numRuns
           : Number(askedSeed),
     numRuns: Number.isInteger(askedRuns) && askedRuns > 0 ? askedRuns : numRuns,
   };
+  if (!Number.isInteger(settings.seed)) throw new Error(`FUZZ_SEED must be an integer or "random", got ${askedSeed}`);
   if (settings.seed !== seed || settings.numRuns !== numRuns)
     console.error(`fuzz campaign: seed ${settings.seed}, ${settings.numRuns} runs`);
   return settings;
