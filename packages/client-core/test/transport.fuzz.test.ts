@@ -1,11 +1,13 @@
 /**
- * Both transports against a hostile loopback server driven by generated scripts: any status from
+ * Both transports (the fetch one over the platform's `fetch` and over undici 7's) against a
+ * hostile loopback server driven by generated scripts: any status from
  * 100 to 999, interim responses, Locations valid, relative, garbage, looping or of other
  * protocols, Retry-After and Content-Type junk, content-coding lists (unknown, mislabelled),
  * bodies truncated, binary, a megabyte long, resets and stalls, aborts at random times.
  *
  * Every call must settle by its deadline (or its abort) plus a little slack, with a WireResponse
- * or one of the rejections of wire.ts — and nothing may escape to the process. The same scripts
+ * or one of the rejections of wire.ts — and nothing may escape to the process. FUZZ_SEED and
+ * FUZZ_RUNS run another campaign (support.ts). The same scripts
  * then run in a child `node` process (the transports bundled with esbuild), which must exit by
  * itself: no timer, socket or listener is left behind. The child uses Node's lenient HTTP parser,
  * so that header values undici's `Headers` refuses reach the Node transport too.
@@ -338,8 +340,8 @@ function unexpectedWarnings(stderr: string): string[] {
 
 /**
  * The child's program: runs each scenario on both transports (the platform's `fetch` skipping
- * what {@link breaksUndici6}; 8 at a time) and reports the
- * outcomes as JSON — with the timers still keeping it alive once the last call settled — then
+ * what {@link breaksUndici6}; 8 at a time) and reports the outcomes as JSON — with the timers
+ * still keeping it alive once the last call settled — then
  * returns: it never calls `process.exit`, so it ends only when nothing is left. It runs the same
  * `run` as the test (transport-fuzz-run.ts, bundled into the child by esbuild).
  */
