@@ -150,6 +150,13 @@ function send(
     const handOver = (answered: Response) => {
       settled = true;
       release();
+      const status = answered.status;
+      if (status === 204 || status === 205) {
+        // no body to hand over: what undici may still be reading (see leavesReading) is stopped now
+        resolve(wireResponse(answered, request, new Blob([]).stream()));
+        controller.abort(RELEASED);
+        return;
+      }
       const source = answered.body ?? new Blob([]).stream();
       // what undici may still be reading (see onBody and leavesReading) is stopped once this one ends
       const done = leavesReading(answered) ? () => controller.abort(RELEASED) : ignore;
