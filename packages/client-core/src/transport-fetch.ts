@@ -365,9 +365,15 @@ async function readBounded(response: Response, limit: number): Promise<Uint8Arra
   return all;
 }
 
-/** A `ProtocolError` when `header` lists a coding no `fetch` implementation removes. */
+/**
+ * A `ProtocolError` when `header` lists a coding no `fetch` implementation removes, or mixes
+ * `identity` or an empty entry with codings: undici (6 and 7) then decodes nothing and hands over
+ * the coded bytes as the body, which would reach the caller as data (a download, silently wrong).
+ */
 function unknownCoding(header: string | null): ProtocolError | undefined {
   if (header === null) return undefined;
+  let coded = false;
+  let blank = false;
   for (const part of header.split(",")) {
     const coding = part.trim().toLowerCase();
     if (!KNOWN_CODINGS.has(coding)) {
@@ -375,8 +381,14 @@ function unknownCoding(header: string | null): ProtocolError | undefined {
         `unsupported content coding ${JSON.stringify(coding.length > 40 ? `${coding.slice(0, 40)}…` : coding)}`,
       );
     }
+    if (coding === "" || coding === "identity") blank = true;
+    else coded = true;
   }
-  return undefined;
+  return coded && blank
+    ? new ProtocolError(
+        `content codings listed with "identity" or an empty entry: ${JSON.stringify(header.slice(0, 60))}`,
+      )
+    : undefined;
 }
 
 /**

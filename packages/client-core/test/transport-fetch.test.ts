@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { hostileServerForFile, json, recordEscapes, serve } from "@org/testing";
 import { afterEach, describe, expect, test } from "vitest";
 import { createFetchTransport } from "../src/transport-fetch.js";
@@ -145,6 +146,34 @@ describe("fetch transport", () => {
     const error = await failure(createFetchTransport(globalThis.fetch)(wire(`http://127.0.0.1:${port}/`)));
     expect(error).toBeInstanceOf(TypeError);
     expect(error.cause?.code).toBe("ECONNREFUSED");
+  });
+});
+
+describe("a coding list fetch would not decode", () => {
+  // undici (6 and 7) decodes nothing when a list mixes `identity` or an empty entry with codings,
+  // and hands over the gzip bytes as the body: refused rather than passed on as data
+  test.each(["gzip, identity", "identity, gzip", "gzip,", ",br"])("%j is a ProtocolError", async (coding) => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-encoding": coding });
+      res.end(gzipSync("the file"));
+    });
+    for (const stream of [false, true]) {
+      const error = await failure(createFetchTransport(globalThis.fetch)(wire(server.url, { stream })));
+      expect(error).toBeInstanceOf(ProtocolError);
+      expect(error.message).toMatch(/^content codings listed with "identity" or an empty entry/);
+    }
+  });
+
+  test("identity alone, and codings alone, are read as before", async () => {
+    const server = await serve((req, res) => {
+      const coded = req.url === "/coded";
+      res.writeHead(200, { "content-encoding": coded ? " GZIP , gzip" : "identity" });
+      res.end(coded ? gzipSync(gzipSync("the file")) : "the file");
+    });
+    for (const path of ["/coded", "/identity"]) {
+      const response = await createFetchTransport(globalThis.fetch)(wire(`${server.url}${path}`));
+      expect(new TextDecoder().decode(response.body as Uint8Array)).toBe("the file");
+    }
   });
 });
 
