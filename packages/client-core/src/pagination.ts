@@ -101,12 +101,25 @@ export abstract class AbstractPage<Item, Result = unknown> implements Page<Item,
   protected readonly params: Params;
   /** @internal What the engine resolved to (its `response` is made on first use: read it only when needed). */
   protected readonly loaded: WithResponse<unknown>;
+  /**
+   * @internal The paging keys (cursors, or the ids started after) sent by the requests that led to
+   * this page, its own last; at most {@link TRAIL} of them. A next key among them is a cycle.
+   */
+  protected readonly trail: readonly string[];
 
   /** @internal Pages are made by the engine; throws an `InvalidResponseError` when the items are not an array. */
-  constructor(source: PageSource, params: Params, loaded: WithResponse<unknown>) {
+  constructor(
+    source: PageSource,
+    params: Params,
+    loaded: WithResponse<unknown>,
+    previous?: AbstractPage<Item, Result>,
+  ) {
     this.source = source;
     this.params = params;
     this.loaded = loaded;
+    const sent = this.sentKey();
+    const before = previous?.trail ?? [];
+    this.trail = sent === undefined ? before : [...before.slice(1 - TRAIL), sent];
     this.result = loaded.data as Result;
     const path = (source.operation.pagination as PaginationMeta).itemsPath;
     const items = at(loaded.data, path);
@@ -120,6 +133,17 @@ export abstract class AbstractPage<Item, Result = unknown> implements Page<Item,
   /** `JSON.stringify(page)` gives the page's result (what the API sent), not the client's internals. */
   toJSON(): Result {
     return this.result;
+  }
+
+  /** @internal The paging key this page's request sent, if its style has one (cursor, has_more). */
+  protected sentKey(): string | undefined {
+    return undefined;
+  }
+
+  /** @internal How many pages back a request sent `next` as its paging key (`undefined`: none of the last {@link TRAIL}). */
+  protected stepsBack(next: string | number): number | undefined {
+    const at = this.trail.lastIndexOf(String(next));
+    return at === -1 ? undefined : this.trail.length - at;
   }
 
   /**
@@ -166,6 +190,11 @@ export class CursorPage<Item, Result = unknown> extends AbstractPage<Item, Resul
     return this.source.operation.pagination as Extract<PaginationMeta, { style: "cursor" }>;
   }
 
+  protected override sentKey(): string | undefined {
+    const sent = key(this.params[this.meta.cursorParam]);
+    return sent === undefined ? undefined : String(sent);
+  }
+
   hasNextPage(): boolean {
     const cursor = at(this.result, this.meta.nextCursorPath);
     return cursor !== undefined && cursor !== null && cursor !== "";
@@ -182,6 +211,12 @@ export class CursorPage<Item, Result = unknown> extends AbstractPage<Item, Resul
         `the server returned the cursor the request sent ("${cursorParam}"); stopping rather than loop`,
       );
     }
+    const back = this.stepsBack(cursor);
+    if (back !== undefined) {
+      throw this.invalid(
+        `the server returned the cursor ("${cursorParam}") of the request ${back} pages back; stopping rather than loop`,
+      );
+    }
     return { ...this.params, [cursorParam]: cursor };
   }
 }
@@ -190,6 +225,11 @@ export class CursorPage<Item, Result = unknown> extends AbstractPage<Item, Resul
 export class HasMorePage<Item, Result = unknown> extends AbstractPage<Item, Result> {
   private get meta() {
     return this.source.operation.pagination as Extract<PaginationMeta, { style: "has_more" }>;
+  }
+
+  protected override sentKey(): string | undefined {
+    const sent = key(this.params[this.meta.afterParam]);
+    return sent === undefined ? undefined : String(sent);
   }
 
   hasNextPage(): boolean {
@@ -206,6 +246,12 @@ export class HasMorePage<Item, Result = unknown> extends AbstractPage<Item, Resu
     if (previous !== undefined && String(previous) === String(id)) {
       throw this.invalid(
         `the page ends with the item the request started after ("${afterParam}"); stopping rather than loop`,
+      );
+    }
+    const back = this.stepsBack(id);
+    if (back !== undefined) {
+      throw this.invalid(
+        `the page ends with the item the request ${back} pages back started after ("${afterParam}"); stopping rather than loop`,
       );
     }
     return { ...this.params, [afterParam]: id };
@@ -228,7 +274,7 @@ export class NumberedPage<Item, Result = unknown> extends AbstractPage<Item, Res
     loaded: WithResponse<unknown>,
     previous?: AbstractPage<Item, Result>,
   ) {
-    super(source, params, loaded);
+    super(source, params, loaded, previous);
     const asked = this.meta.sizeParam === undefined ? undefined : Number(params[this.meta.sizeParam]);
     this.pageSize =
       asked !== undefined && asked > 0
@@ -283,12 +329,18 @@ function loadPage<Item, Result>(
   return source.fetch(params).then((loaded) => {
     const style = (source.operation.pagination as PaginationMeta).style;
     return style === "cursor"
-      ? new CursorPage<Item, Result>(source, params, loaded)
+      ? new CursorPage<Item, Result>(source, params, loaded, previous)
       : style === "has_more"
-        ? new HasMorePage<Item, Result>(source, params, loaded)
+        ? new HasMorePage<Item, Result>(source, params, loaded, previous)
         : new NumberedPage<Item, Result>(source, params, loaded, previous);
   });
 }
+
+/**
+ * How many paging keys a page remembers: a server that leads back to one of the last 32 requests
+ * is stopped with an error rather than followed forever (a longer cycle is not detected).
+ */
+const TRAIL = 32;
 
 /** A page with what its request resolved to; the `Response` is still made only when read. */
 function withResponse<Item, Result>(page: AbstractPage<Item, Result>): WithResponse<Page<Item, Result>> {

@@ -416,6 +416,50 @@ describe("pagination: a server that cannot be paged ends in a typed error", () =
     await expect(stuck.getNextPage()).rejects.toBeInstanceOf(InvalidResponseError);
   });
 
+  test("cursors that lead back to an earlier request (c3 → c6 → c3): InvalidResponseError, no request repeated", async () => {
+    // the server's cursors cycle: c6's page points back to c3
+    server = await pagingServer((url) => {
+      const cursor = url.searchParams.get("cursor");
+      if (url.pathname !== "/cursor") return undefined;
+      const start = Number(cursor?.slice(1) ?? 0);
+      return { data: { items: ITEMS.slice(start, start + 3), next: cursor === "c6" ? "c3" : `c${start + 3}` } };
+    });
+    const seen: string[] = [];
+    const walk = (async () => {
+      for await (const item of testClient(server.url).page<Item, unknown>(cursorOp, { limit: 3 })) seen.push(item.id);
+    })();
+    const error = await rejection(walk);
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain("of the request 2 pages back");
+    expect(seen).toEqual(ALL);
+    expect(server.requests.map((r) => query(r.url).cursor)).toEqual([undefined, "c3", "c6"]);
+  });
+
+  test("a cycle longer than the pages remembered (32) is not detected: the walk goes on", async () => {
+    // cursors c0 … c39, then back to c0: a cycle of 40 pages
+    server = await pagingServer((url) => {
+      if (url.pathname !== "/cursor") return undefined;
+      const n = Number(url.searchParams.get("cursor")?.slice(1) ?? 0);
+      return { data: { items: [{ id: `it${n}` }], next: `c${(n + 1) % 40}` } };
+    });
+    let count = 0;
+    for await (const _ of testClient(server.url).page<Item, unknown>(cursorOp, { limit: 1 })) if (++count === 45) break;
+    expect(count).toBe(45);
+  });
+
+  test("has_more: a page that ends with an item an earlier request started after: InvalidResponseError", async () => {
+    // after it6 the server answers as if asked for the first page again (ending with it3)
+    server = await pagingServer((url) =>
+      url.pathname === "/has-more" && url.searchParams.get("starting_after") === "it6"
+        ? { data: ITEMS.slice(0, 3), has_more: true }
+        : undefined,
+    );
+    const error = await rejection(collect(testClient(server.url).page<Item, unknown>(hasMoreOp, { limit: 3 })));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain("the request 2 pages back started after");
+    expect(server.requests.map((r) => query(r.url).starting_after)).toEqual([undefined, "it3", "it6"]);
+  });
+
   test("a next cursor that is not a string or number: InvalidResponseError", async () => {
     server = await pagingServer(() => ({ data: { items: ITEMS.slice(0, 3), next: { at: 3 } } }));
     await expect(collect(testClient(server.url).page<Item, unknown>(cursorOp, {}))).rejects.toBeInstanceOf(
