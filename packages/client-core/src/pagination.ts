@@ -205,13 +205,12 @@ export class CursorPage<Item, Result = unknown> extends AbstractPage<Item, Resul
     const raw = at(this.result, nextCursorPath);
     const cursor = key(raw);
     if (cursor === undefined) throw this.invalid(`the next cursor at "${nextCursorPath}" is a ${typeOf(raw)}`);
-    const previous = key(this.params[cursorParam]);
-    if (previous !== undefined && String(previous) === String(cursor)) {
+    const back = this.stepsBack(cursor);
+    if (back === 1) {
       throw this.invalid(
         `the server returned the cursor the request sent ("${cursorParam}"); stopping rather than loop`,
       );
     }
-    const back = this.stepsBack(cursor);
     if (back !== undefined) {
       throw this.invalid(
         `the server returned the cursor ("${cursorParam}") of the request ${back} pages back; stopping rather than loop`,
@@ -242,13 +241,12 @@ export class HasMorePage<Item, Result = unknown> extends AbstractPage<Item, Resu
     const raw = at(this.items[this.items.length - 1], idField);
     const id = key(raw);
     if (id === undefined || id === "") throw this.invalid(`the last item's "${idField}" is a ${typeOf(raw)}`);
-    const previous = key(this.params[afterParam]);
-    if (previous !== undefined && String(previous) === String(id)) {
+    const back = this.stepsBack(id);
+    if (back === 1) {
       throw this.invalid(
         `the page ends with the item the request started after ("${afterParam}"); stopping rather than loop`,
       );
     }
-    const back = this.stepsBack(id);
     if (back !== undefined) {
       throw this.invalid(
         `the page ends with the item the request ${back} pages back started after ("${afterParam}"); stopping rather than loop`,
