@@ -4,7 +4,11 @@
 // A package with src/transport-node.ts also gets a Node flavour, dist/index.node.{js,cjs}
 // (selected by the `node` export condition), where `./transport.js` is that Node transport,
 // so that browser bundles never contain node:http; the transport itself is dist/transport-node.*.
-import { existsSync, readFileSync } from "node:fs";
+// The Node flavour also inlines the package's dependencies (their licences go to
+// dist/THIRD-PARTY-NOTICES.txt): a bundler can share them with the app's own copy, while Node pays
+// for each package it resolves and loads at import.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { build } from "tsup";
 
@@ -37,6 +41,10 @@ if (withNodeTransport) {
     dts: false,
     clean: false,
     platform: "node",
+    // openapi-fetch inlined took 2.6-3.4 ms off a cold import of @org/coze-files (fastest quarter
+    // of 30 fresh processes each): one package fewer to resolve, read and link
+    external: [pkg.name, ...Object.keys({ ...pkg.peerDependencies })],
+    noExternal: Object.keys({ ...pkg.dependencies }),
     esbuildPlugins: [
       {
         name: "node-transport",
@@ -46,10 +54,38 @@ if (withNodeTransport) {
       },
     ],
   });
+  writeNotices(Object.keys({ ...pkg.dependencies }));
 }
+
 // `src/public.ts` re-exports the package's own names through its `exports` (a self-reference), so
 // it is built last: its declarations read dist/index.d.ts, which the first build just wrote.
 if (existsSync("src/public.ts")) {
   await build({ ...common, entry: ["src/public.ts"], dts: true, clean: false, platform: "neutral" });
 }
+// esbuild escapes every non-ASCII character of the code (its default `charset: "ascii"`) but not
+// of the comments it keeps: ours and those of an inlined dependency. One such character makes the
+// whole file a UTF-16 string for V8: Node decodes it off its ASCII fast path and V8 scans twice the
+// bytes (client-core's Node build: 1.4 ms of decoding and 0.45 ms of compiling at a cold import).
+// So each one left becomes `\u{...}`: in a comment, plain text; in code, the same character.
+for (const file of readdirSync("dist")) {
+  if (!/\.c?js$/.test(file)) continue;
+  const text = readFileSync(`dist/${file}`, "utf8");
+  const ascii = text.replace(/[\u0080-\u{10ffff}]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+  if (ascii !== text) writeFileSync(`dist/${file}`, ascii);
+}
 console.log(`built ${pkg.name}@${pkg.version}`);
+
+/** The licence of every dependency the Node flavour inlines, as their licences ask. */
+function writeNotices(names) {
+  if (names.length === 0) return;
+  const require = createRequire(resolve("package.json"));
+  const parts = names.map((name) => {
+    const root = resolve(require.resolve(`${name}/package.json`), "..");
+    const { version, license } = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
+    const file = readdirSync(root).find((f) => /^licen[cs]e(\.|$)/i.test(f));
+    if (file === undefined) throw new Error(`${name} has no licence file to reproduce`);
+    return `${name}@${version} (${license})\n\n${readFileSync(`${root}/${file}`, "utf8").trim()}\n`;
+  });
+  const head = "dist/index.node.js and dist/index.node.cjs include the following packages.";
+  writeFileSync("dist/THIRD-PARTY-NOTICES.txt", `${head}\n\n${parts.join("\n")}`);
+}

@@ -2,7 +2,8 @@
 // Check: every published package is ready to publish. Packs each one (`pnpm pack`, as `pnpm publish`
 // would) and runs on the tarball: publint --strict, @arethetypeswrong/cli (ESM and CJS must both
 // resolve with types), and this repo's own rules (LICENSE + README shipped, sideEffects false,
-// engines, publishConfig with access public and without provenance, no `workspace:` ranges left), and
+// engines, publishConfig with access public and without provenance, no `workspace:` ranges left; the
+// built JavaScript ASCII only; a Node flavour that inlines its dependencies, with their licences), and
 // that the release workflow publishes with provenance (NPM_CONFIG_PROVENANCE on its publish step, OIDC).
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -52,6 +53,47 @@ export function repoRules(pkg, files) {
   return problems;
 }
 
+/**
+ * Rules for the built files (see scripts/build-package.mjs): every `.js`/`.cjs` is ASCII (one other
+ * character makes V8 hold and scan the whole file as UTF-16: slower cold imports), and a Node flavour
+ * (`dist/index.node.*`) imports none of the package's dependencies (it inlines them: one package
+ * fewer to resolve and load at import) and ships their licences in `dist/THIRD-PARTY-NOTICES.txt`.
+ * `read(file)` returns a file of the tarball as text.
+ */
+export function distRules(pkg, files, read) {
+  const problems = [];
+  const code = files.filter((f) => /^package\/dist\/.*\.c?js$/.test(f));
+  for (const file of code) {
+    const at = read(file).search(/[\u0080-\u{10ffff}]/u);
+    if (at !== -1) problems.push(`${file} is not ASCII (offset ${at})`);
+  }
+  const nodeFlavour = code.filter((f) => /\/index\.node\.c?js$/.test(f));
+  if (nodeFlavour.length === 0) return problems;
+  const dependencies = Object.keys(pkg.dependencies ?? {});
+  for (const file of nodeFlavour) {
+    const text = read(file);
+    for (const name of dependencies) {
+      const quoted = `["']${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(/[^"']*)?["']`;
+      if (new RegExp(`(\\bfrom\\s*|\\brequire\\(\\s*|\\bimport\\(\\s*)${quoted}`).test(text)) {
+        problems.push(`${file} imports ${name} (the Node flavour inlines its dependencies)`);
+      }
+    }
+  }
+  if (dependencies.length > 0) {
+    const notices = "package/dist/THIRD-PARTY-NOTICES.txt";
+    if (!files.includes(notices)) problems.push(`${notices} is missing (the licences of the inlined dependencies)`);
+    else {
+      const text = read(notices);
+      for (const name of dependencies) {
+        if (!text.includes(`${name}@`) || !/Permission is hereby granted|Licensed under/i.test(text)) {
+          problems.push(`${notices} lacks ${name} and its licence text`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 /** The release workflow publishes with provenance: OIDC allowed, NPM_CONFIG_PROVENANCE on the publish step. */
 export function releaseWorkflowRules(workflow) {
   const problems = [];
@@ -74,7 +116,9 @@ async function checkOne(p, out) {
   const tarball = pack(p.dir, out);
   const problems = [];
   const packed = JSON.parse(readFromTarball(tarball, "package/package.json"));
-  problems.push(...repoRules(packed, listTarball(tarball)));
+  const files = listTarball(tarball);
+  problems.push(...repoRules(packed, files));
+  problems.push(...distRules(packed, files, (file) => readFromTarball(tarball, file)));
   const lint = await publint({ pack: { tarball: readFileSync(tarball).buffer }, strict: true, level: "suggestion" });
   for (const message of lint.messages) {
     problems.push(`publint ${message.type}: ${formatMessage(message, lint.pkg) ?? message.code}`);
