@@ -1,11 +1,11 @@
 /**
  * Content codings of the Node transport's responses: a whole body decoded off the main thread
- * (zlib's asynchronous one-shot functions, bounded by {@link MAX_DECODED_BODY_BYTES}), or a
+ * (zlib's asynchronous one-shot functions, bounded by {@link MAX_BODY_BYTES}), or a
  * streamed body decoded as it arrives (zlib streams).
  */
 import type { IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
-import { MAX_CODINGS, MAX_DECODED_BODY_BYTES, ProtocolError } from "./wire.js";
+import { MAX_CODINGS, MAX_BODY_BYTES, ProtocolError } from "./wire.js";
 
 /** `node:zlib`, loaded with the transport's first request. */
 let zlib: typeof import("node:zlib") | undefined;
@@ -48,7 +48,7 @@ export function quote(value: string): string {
 type Decoder = (data: Uint8Array, done: (error: Error | null, result: Buffer) => void) => void;
 
 /** zlib stops (ERR_BUFFER_TOO_LARGE) rather than inflate a bomb past the cap. */
-const BOUNDED = { maxOutputLength: MAX_DECODED_BODY_BYTES };
+const BOUNDED = { maxOutputLength: MAX_BODY_BYTES };
 
 function decoderFor(coding: string): Decoder {
   const z = zlib as typeof import("node:zlib");
@@ -93,7 +93,7 @@ export function decode(
         if (error)
           fail(
             (error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE"
-              ? new ProtocolError(`the compressed response body decodes to more than ${MAX_DECODED_BODY_BYTES} bytes`, {
+              ? new ProtocolError(`the compressed response body decodes to more than ${MAX_BODY_BYTES} bytes`, {
                   cause: error,
                 })
               : new ProtocolError("corrupt compressed response body", { cause: error }),

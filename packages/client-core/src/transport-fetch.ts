@@ -19,7 +19,7 @@ import { checkRequest, checkUrl } from "./header-check.js";
 import {
   isStreamedBody,
   MAX_CODINGS,
-  MAX_DECODED_BODY_BYTES,
+  MAX_BODY_BYTES,
   ProtocolError,
   RequestSetupError,
   type StreamedBody,
@@ -189,11 +189,21 @@ function send(
           handOver(answered);
           return;
         }
-        // a content-coded body is read with a bound on what it decodes to (a zip bomb);
-        // otherwise JSON as text (decoded as UTF-8 by the platform: cheaper than by the engine),
-        // anything else as bytes, with bytes() where the platform has it
-        if (isCoded(coding)) readBounded(answered, MAX_DECODED_BODY_BYTES).then(onBody, onFailure);
-        else if (isJson(answered.headers.get("content-type"))) answered.text().then(onBody, onFailure);
+        // read with a bound (MAX_BODY_BYTES): a content-coded body on what it decodes to (a zip
+        // bomb), a body of unknown length as it arrives, one of known length by that length. That
+        // one is read by the platform: JSON as text (decoded as UTF-8 by the platform: cheaper
+        // than by the engine), anything else as bytes, with bytes() where the platform has it
+        // (a response without a body may still announce the length of one: a HEAD, a 304)
+        const coded = isCoded(coding);
+        const length =
+          coded || request.method === "HEAD" || status === 204 || status === 205 || status === 304
+            ? 0
+            : contentLength(answered.headers.get("content-length"));
+        if (coded || length === undefined) readBounded(answered, MAX_BODY_BYTES, coded).then(onBody, onFailure);
+        else if (length > MAX_BODY_BYTES) {
+          discard(answered);
+          fail(tooLarge(false));
+        } else if (isJson(answered.headers.get("content-type"))) answered.text().then(onBody, onFailure);
         else if (typeof answered.bytes === "function") answered.bytes().then(onBody, onFailure);
         else answered.arrayBuffer().then(onBody, onFailure);
       } catch (error) {
@@ -337,9 +347,10 @@ function isCoded(header: string | null): boolean {
 
 /**
  * The body's bytes, read chunk by chunk; past `limit` bytes the read is cancelled and it rejects
- * with a {@link ProtocolError} (the platform decodes as it reads, so this bounds the decoded size).
+ * with a {@link ProtocolError} (the platform decodes as it reads: for a `coded` body this bounds
+ * the decoded size).
  */
-async function readBounded(response: Response, limit: number): Promise<Uint8Array> {
+async function readBounded(response: Response, limit: number, coded: boolean): Promise<Uint8Array> {
   const body = response.body;
   if (body === null) return new Uint8Array(0);
   const reader = body.getReader();
@@ -351,9 +362,9 @@ async function readBounded(response: Response, limit: number): Promise<Uint8Arra
     total += value.byteLength;
     if (total > limit) {
       reader.cancel().catch(ignore);
-      throw new ProtocolError(`the compressed response body decodes to more than ${limit} bytes`);
+      throw tooLarge(coded);
     }
-    chunks.push(value);
+  chunks.push(value);
   }
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const all = new Uint8Array(total);
@@ -363,6 +374,21 @@ async function readBounded(response: Response, limit: number): Promise<Uint8Arra
     offset += chunk.byteLength;
   }
   return all;
+}
+
+/** The error of a body past {@link MAX_BODY_BYTES}, once decoded (`coded`) or as received. */
+function tooLarge(coded: boolean): ProtocolError {
+  return new ProtocolError(
+    coded
+      ? `the compressed response body decodes to more than ${MAX_BODY_BYTES} bytes`
+      : `the response body is larger than ${MAX_BODY_BYTES} bytes`,
+  );
+}
+
+/** A `Content-Length` value as a number of bytes, or `undefined` when absent or not one number. */
+function contentLength(header: string | null): number | undefined {
+  if (header === null || !/^\d{1,16}$/.test(header)) return undefined;
+  return Number(header);
 }
 
 /**

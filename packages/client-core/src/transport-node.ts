@@ -39,6 +39,7 @@ import { type Target, targetOf, targetOfUrl } from "./node-target.js";
 import { readChunks } from "./uploads.js";
 import {
   isStreamedBody,
+  MAX_BODY_BYTES,
   ProtocolError,
   RequestSetupError,
   type StreamedBody,
@@ -145,6 +146,8 @@ class Exchange implements Deadline {
   req: ClientRequest | undefined;
   res: IncomingMessage | undefined;
   readonly chunks: Buffer[] = [];
+  /** Bytes of the last response's body received so far (bounded by {@link MAX_BODY_BYTES}). */
+  received = 0;
   /** Redirect responses whose bodies are being discarded; destroyed at the end if still open. */
   #draining: IncomingMessage[] | undefined;
   #hops = 0;
@@ -512,7 +515,10 @@ function onResponse(this: Owned<ClientRequest>, incoming: Owned<IncomingMessage>
 
 function onData(this: Owned<IncomingMessage>, chunk: Buffer): void {
   const exchange = this[EXCHANGE];
-  if (exchange !== undefined && this === exchange.res) exchange.chunks.push(chunk);
+  if (exchange === undefined || this !== exchange.res) return;
+  exchange.received += chunk.byteLength;
+  if (exchange.received <= MAX_BODY_BYTES) exchange.chunks.push(chunk);
+  else exchange.fail(new ProtocolError(`the response body is larger than ${MAX_BODY_BYTES} bytes`));
 }
 
 function onResponseError(this: Owned<IncomingMessage>, error: Error): void {

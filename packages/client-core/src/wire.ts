@@ -9,7 +9,8 @@
  * - a {@link TimeoutReason} when `deadline` passes (body included) → `TimeoutError`, retried;
  * - the signal's reason when `signal` aborts → `AbortError`, never retried;
  * - a {@link ProtocolError} when the server broke HTTP (status outside 100–599, a redirect
- *   without a usable `Location`, too many redirects, a body in an unknown or corrupt coding)
+ *   without a usable `Location`, too many redirects, a body in an unknown or corrupt coding) or
+ *   sent a body too large to read in full ({@link MAX_BODY_BYTES})
  *   → `InvalidResponseError`, never retried;
  * - a {@link RequestSetupError} when the request could not be built (an invalid header value)
  *   before anything was sent, or when its streamed body failed (the caller's stream threw)
@@ -91,12 +92,13 @@ export interface WireResponse {
 }
 
 /**
- * Most bytes a content-coded (`gzip`, `br`, `deflate`) response body may decode to. A few MB of
- * gzip can inflate to gigabytes (a "zip bomb"): past this, the transport stops decoding and
- * rejects with a {@link ProtocolError} instead of exhausting the host's memory. Bodies sent
- * without a content coding are bounded by the deadline only.
+ * Most bytes a response body read in full may have, as received and once decoded (a body asked
+ * for as a {@link WireRequest.stream} has no such bound: its reader paces it). A few MB of gzip can
+ * inflate to gigabytes (a "zip bomb"), and a fast server can send gigabytes well within a deadline:
+ * past this, the transport stops reading or decoding and rejects with a {@link ProtocolError}
+ * instead of exhausting the host's memory.
  */
-export const MAX_DECODED_BODY_BYTES = 256 * 1024 * 1024;
+export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 /**
  * Most entries a `Content-Encoding` list may have: a longer one is a {@link ProtocolError} (each
