@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
-import { MAX_CODINGS, MAX_BODY_BYTES, ProtocolError } from "./wire.js";
+import { MAX_BODY_BYTES, MAX_CODINGS, ProtocolError } from "./wire.js";
 
 /** `node:zlib`, loaded with the transport's first request. */
 let zlib: typeof import("node:zlib") | undefined;

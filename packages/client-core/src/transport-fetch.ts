@@ -18,8 +18,8 @@ import { abortReason } from "./abort.js";
 import { checkRequest, checkUrl } from "./header-check.js";
 import {
   isStreamedBody,
-  MAX_CODINGS,
   MAX_BODY_BYTES,
+  MAX_CODINGS,
   ProtocolError,
   RequestSetupError,
   type StreamedBody,
@@ -364,7 +364,7 @@ async function readBounded(response: Response, limit: number, coded: boolean): P
       reader.cancel().catch(ignore);
       throw tooLarge(coded);
     }
-  chunks.push(value);
+    chunks.push(value);
   }
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const all = new Uint8Array(total);
