@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { type HostileAction, type HostileCoding, hostileServerForFile, recordEscapes } from "@org/testing";
 import { build } from "esbuild";
 import fc from "fast-check";
-import { fetch as undiciFetch } from "undici";
+import { Agent as UndiciAgent, fetch as undiciFetch } from "undici";
 import { describe, expect, test } from "vitest";
 import { createFetchTransport } from "../src/transport-fetch.js";
 import { createNodeTransport } from "../src/transport-node.js";
@@ -192,8 +192,32 @@ function breaksUndici6(script: HostileAction[]): boolean {
     return values.length > 0 && values.join(",").split(",").length > MAX_CODINGS;
   });
 }
-/** Whether `name` runs `call` (see {@link breaksUndici6}). */
-const runs = (name: string, call: Scenario) => !(name === "fetch" && UNDICI_6 && breaksUndici6(call.script));
+
+/**
+ * Whether `script` has a redirect whose body, delimited by the connection's end and large enough to
+ * pause the parser (about 64 KiB), undici 7 (7.30.3 at most) would leave unread when its `fetch`
+ * follows the redirect: when the server then closes the connection, undici 7's HTTP/1 client throws
+ * `assert(!this.paused)` in the socket's 'end' handler, an uncaught exception no caller can catch
+ * (nodejs/undici#5360, fixed in undici 8, which needs Node 22). Found by seed 636663292. Node 20's
+ * own undici 6 does not throw; the Node transport reads every body it is given.
+ * Such scripts are not run on a `fetch` whose requests go through undici 7's dispatcher: undici 7's,
+ * and in this process the platform's too, since importing undici 7 made its `Agent` the global
+ * dispatcher that both share (see docs/runtimes.md).
+ */
+function breaksUndici7(script: HostileAction[]): boolean {
+  return script.some((action) => {
+    const status = action.status ?? 200;
+    const size = typeof action.body === "string" ? action.body.length : (action.body?.size ?? 0);
+    return [301, 302, 303, 307, 308].includes(status) && action.framing === "close" && size >= 16 * 1024;
+  });
+}
+/** Whether the platform's `fetch` sends through undici 7's dispatcher (shared, see {@link breaksUndici7}). */
+const PLATFORM_ON_UNDICI_7 =
+  (globalThis as Record<symbol, unknown>)[Symbol.for("undici.globalDispatcher.1")] instanceof UndiciAgent;
+/** Whether `name` runs `call` (see {@link breaksUndici6} and {@link breaksUndici7}). */
+const runs = (name: string, call: Scenario) =>
+  !(name === "fetch" && UNDICI_6 && breaksUndici6(call.script)) &&
+  !((name === "fetch (undici 7)" || (name === "fetch" && PLATFORM_ON_UNDICI_7)) && breaksUndici7(call.script));
 
 const escaped = recordEscapes();
 const hostile = hostileServerForFile();
