@@ -66,7 +66,7 @@ if (existsSync("src/public.ts")) {
 // of the comments it keeps: ours and those of an inlined dependency. One such character makes the
 // whole file a UTF-16 string for V8: Node decodes it off its ASCII fast path and V8 scans twice the
 // bytes (client-core's Node build: 1.4 ms of decoding and 0.45 ms of compiling at a cold import).
-// So each one left becomes `\u{...}`: in a comment, plain text; in code, the same character.
+// So each one left, comment text since the code's own are escaped, becomes the text `\u{...}`.
 for (const file of readdirSync("dist")) {
   if (!/\.c?js$/.test(file)) continue;
   const text = readFileSync(`dist/${file}`, "utf8");
