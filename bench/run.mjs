@@ -354,6 +354,8 @@ const MODES = ["sequential", "concurrency 32"];
 const find = (group, mode, name) => throughput[group][mode].find((r) => r.name === name);
 /** Median over the rounds of a's req/s ÷ b's req/s in the same round. */
 const perRound = (a, b) => median(a.samples.map((value, i) => value / b.samples[i]));
+/** The same for CPU time per request, `b`'s ÷ `a`'s: above 1 when `a` costs less than `b`. */
+const perRoundCpu = (a, b) => median(a.cpuSamples.map((value, i) => b.cpuSamples[i] / value));
 /** The faster of the raw Node transports among `rows` (by median req/s). */
 const fastestRawNode = (rows) => rows.filter((r) => RAW_NODE.includes(r.name)).sort((a, b) => b.rps - a.rps)[0];
 const NODE_TARGET = 0.85;
@@ -386,7 +388,7 @@ const apartRows = Object.entries(OURS).flatMap(([group, ours]) =>
     const rows = apart[group][mode];
     const node = rows.find((r) => r.name === ours);
     const floor = fastestRawNode(rows);
-    return { group, mode, node, floor, value: perRound(node, floor) };
+    return { group, mode, node, floor, value: perRound(node, floor), cpuValue: perRoundCpu(node, floor) };
   }),
 );
 const apartMet = apartRows.every((r) => r.value >= NODE_TARGET);
@@ -470,18 +472,31 @@ say(
     "every contender in one process, where our engine also serves the same client on `fetch` and the heap holds " +
     "what eight contenders left. An application runs one transport: here a fresh process per provider runs only " +
     `our client on its default transport and ${RAW_NODE.map((n) => `"${n}"`).join(" and ")}, warmed up and ` +
-    "interleaved the same way (bench/lib/node-target.mjs).",
+    "interleaved the same way (bench/lib/node-target.mjs). The last two columns give the same comparison in CPU time " +
+    "per request (user + system, all threads of the client process; the server is another process): the " +
+    "raw transport's ÷ ours, per round. Unlike requests per second, it does not count waiting for a core, which on " +
+    "this 2-core VM moves from run to run.",
 );
 say();
 say(
   table(
-    ["provider", "mode", "@org req/s", "fastest raw Node transport, req/s", `÷ (≥ ${NODE_TARGET})`],
+    [
+      "provider",
+      "mode",
+      "@org req/s",
+      "fastest raw Node transport, req/s",
+      `÷ (≥ ${NODE_TARGET})`,
+      "CPU µs per request: @org / raw",
+      "CPU: raw ÷ @org",
+    ],
     apartRows.map((r) => [
       r.group,
       r.mode,
       r.node.rps.toFixed(0),
       `${r.floor.name} ${r.floor.rps.toFixed(0)}`,
       `${ratio(r.value)} ${mark(r.value >= NODE_TARGET)}`,
+      `${r.node.cpu.toFixed(0)} / ${r.floor.cpu.toFixed(0)}`,
+      ratio(r.cpuValue),
     ]),
   ),
 );

@@ -23,6 +23,7 @@ async function block(fn, requests, concurrency) {
     while (left-- > 0) await fn();
   };
   const started = performance.now();
+  const cpuStarted = cpuMicros();
   await Promise.all(Array.from({ length: concurrency }, worker));
   // All contenders share this process's heap: each one pays for the garbage it made and leaves
   // none to the next. A full collection (and the finalizers it triggers) ends its block, inside
@@ -31,9 +32,25 @@ async function block(fn, requests, concurrency) {
   const collecting = performance.now();
   await settleGarbage();
   const collected = performance.now();
+  const cpuCollected = cpuMicros();
   await settleGarbage();
   const idle = performance.now() - collected;
-  return (requests / (collecting - started + Math.max(collected - collecting - idle, 0))) * 1000;
+  const cpuIdle = cpuMicros() - cpuCollected;
+  return {
+    rps: (requests / (collecting - started + Math.max(collected - collecting - idle, 0))) * 1000,
+    cpu: Math.max(cpuCollected - cpuStarted - cpuIdle, 0) / requests,
+  };
+}
+
+/**
+ * CPU time this process has used, user and system, all threads (GC helpers included), in µs. Per
+ * request it counts the client's own work only (the server is another process), and not the time
+ * the process waited for the server or for a core: on a 2-core VM whose speed changes from one
+ * second to the next, a steadier measure of a client's cost than its requests per second.
+ */
+function cpuMicros() {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 /**
@@ -51,13 +68,15 @@ export async function warmUp(contenders, requests) {
 
 /**
  * @param {Record<string, () => Promise<unknown>>} contenders the first one is the baseline
- * @returns {{ name: string, rps: number, ratio: number, samples: number[] }[]} median req/s, median
- *   of the per-round ratios to the baseline, and the req/s of every kept round (in round order, so
- *   that two contenders can be compared round by round)
+ * @returns {{ name: string, rps: number, ratio: number, samples: number[], cpu: number, cpuSamples: number[] }[]}
+ *   median req/s, median of the per-round ratios to the baseline, and the req/s of every kept round
+ *   (in round order, so that two contenders can be compared round by round); the same for the
+ *   process's CPU time per request in µs (see cpuMicros)
  */
 export async function interleave(contenders, { rounds, requests, concurrency }) {
   const names = Object.keys(contenders);
   const rps = Object.fromEntries(names.map((n) => [n, []]));
+  const cpu = Object.fromEntries(names.map((n) => [n, []]));
   const ratios = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round <= rounds; round++) {
     const order = names.map((_, i) => names[(i + round) % names.length]);
@@ -65,9 +84,17 @@ export async function interleave(contenders, { rounds, requests, concurrency }) 
     for (const name of order) got[name] = await block(contenders[name], requests, concurrency);
     if (round === 0) continue;
     for (const name of names) {
-      rps[name].push(got[name]);
-      ratios[name].push(got[name] / got[names[0]]);
+      rps[name].push(got[name].rps);
+      cpu[name].push(got[name].cpu);
+      ratios[name].push(got[name].rps / got[names[0]].rps);
     }
   }
-  return names.map((name) => ({ name, rps: median(rps[name]), ratio: median(ratios[name]), samples: rps[name] }));
+  return names.map((name) => ({
+    name,
+    rps: median(rps[name]),
+    ratio: median(ratios[name]),
+    samples: rps[name],
+    cpu: median(cpu[name]),
+    cpuSamples: cpu[name],
+  }));
 }

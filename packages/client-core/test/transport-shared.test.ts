@@ -15,7 +15,6 @@ import {
   serve,
 } from "@org/testing";
 import fc from "fast-check";
-import { fetch as undiciFetch } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { targetOf, targetOfUrl } from "../src/node-target.js";
 import { createFetchTransport } from "../src/transport-fetch.js";
@@ -29,6 +28,7 @@ import {
   type WireRequest,
   type WireResponse,
 } from "../src/wire.js";
+import { undici7Fetch } from "./undici7.js";
 
 /** Slack on upper time bounds: 2 cores, test files in parallel. */
 const SLACK_MS = 400;
@@ -665,7 +665,7 @@ describe.each(transports)("malformed responses (%s transport)", (_name, transpor
  */
 const codingLimitTransports: [string, Transport][] = [
   ["node:http", createNodeTransport()],
-  ["fetch (undici 7)", createFetchTransport(undiciFetch as unknown as typeof fetch)],
+  ["fetch (undici 7)", createFetchTransport(undici7Fetch)],
   ...(Number(process.versions.undici?.split(".")[0]) >= 7
     ? [["fetch (global)", createFetchTransport(globalThis.fetch)] as [string, Transport]]
     : []),
