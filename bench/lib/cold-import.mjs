@@ -10,13 +10,7 @@
 // The children run without NODE_EXTRA_CA_CERTS: when it is set (as it is on this machine), each
 // process parses those certificates at start-up, 36 ms the same for every subject, and noise.
 import { spawnSync } from "node:child_process";
-import { median } from "./stats.mjs";
-
-/** The value a quarter of the way up the sorted `values`. */
-export function lowerQuartile(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 4)];
-}
+import { lowerQuartile, median } from "./stats.mjs";
 
 export function coldImports(packages, { runs, cwd }) {
   const subjects = ["(baseline)", ...packages];

@@ -7,6 +7,12 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The value a quarter of the way up the sorted `values`. */
+export function lowerQuartile(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 4)];
+}
+
 /** A markdown table from a header row and rows of cells. */
 export function table(header, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;

@@ -58,10 +58,12 @@ export function repoRules(pkg, files) {
  * character makes V8 hold and scan the whole file as UTF-16: slower cold imports), and a Node flavour
  * (`dist/index.node.*`) imports none of the package's dependencies (it inlines them: one package
  * fewer to resolve and load at import) and ships their licences in `dist/THIRD-PARTY-NOTICES.txt`.
- * `read(file)` returns a file of the tarball as text.
+ * `readFile(file)` returns a file of the tarball as text (each one is read once).
  */
-export function distRules(pkg, files, read) {
+export function distRules(pkg, files, readFile) {
   const problems = [];
+  const texts = new Map();
+  const read = (file) => texts.get(file) ?? texts.set(file, readFile(file)).get(file);
   const code = files.filter((f) => /^package\/dist\/.*\.c?js$/.test(f));
   for (const file of code) {
     const at = read(file).search(/[\u0080-\u{10ffff}]/u);

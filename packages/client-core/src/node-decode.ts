@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Readable, Transform } from "node:stream";
-import { MAX_BODY_BYTES, MAX_CODINGS, ProtocolError } from "./wire.js";
+import { bodyTooLarge, MAX_BODY_BYTES, MAX_CODINGS, ProtocolError } from "./wire.js";
 
 /** `node:zlib`, loaded with the transport's first request. */
 let zlib: typeof import("node:zlib") | undefined;
@@ -93,9 +93,7 @@ export function decode(
         if (error)
           fail(
             (error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE"
-              ? new ProtocolError(`the compressed response body decodes to more than ${MAX_BODY_BYTES} bytes`, {
-                  cause: error,
-                })
+              ? bodyTooLarge(true, { cause: error })
               : new ProtocolError("corrupt compressed response body", { cause: error }),
           );
         else step(result);

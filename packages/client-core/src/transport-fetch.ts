@@ -17,6 +17,7 @@
 import { abortReason } from "./abort.js";
 import { checkRequest, checkUrl } from "./header-check.js";
 import {
+  bodyTooLarge,
   isStreamedBody,
   MAX_BODY_BYTES,
   MAX_CODINGS,
@@ -202,7 +203,7 @@ function send(
         if (coded || length === undefined) readBounded(answered, MAX_BODY_BYTES, coded).then(onBody, onFailure);
         else if (length > MAX_BODY_BYTES) {
           discard(answered);
-          fail(tooLarge(false));
+          fail(bodyTooLarge(false));
         } else if (isJson(answered.headers.get("content-type"))) answered.text().then(onBody, onFailure);
         else if (typeof answered.bytes === "function") answered.bytes().then(onBody, onFailure);
         else answered.arrayBuffer().then(onBody, onFailure);
@@ -362,7 +363,7 @@ async function readBounded(response: Response, limit: number, coded: boolean): P
     total += value.byteLength;
     if (total > limit) {
       reader.cancel().catch(ignore);
-      throw tooLarge(coded);
+      throw bodyTooLarge(coded);
     }
     chunks.push(value);
   }
@@ -374,15 +375,6 @@ async function readBounded(response: Response, limit: number, coded: boolean): P
     offset += chunk.byteLength;
   }
   return all;
-}
-
-/** The error of a body past {@link MAX_BODY_BYTES}, once decoded (`coded`) or as received. */
-function tooLarge(coded: boolean): ProtocolError {
-  return new ProtocolError(
-    coded
-      ? `the compressed response body decodes to more than ${MAX_BODY_BYTES} bytes`
-      : `the response body is larger than ${MAX_BODY_BYTES} bytes`,
-  );
 }
 
 /** A `Content-Length` value as a number of bytes, or `undefined` when absent or not one number. */

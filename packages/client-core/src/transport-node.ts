@@ -38,6 +38,7 @@ import { responseHeaders } from "./node-headers.js";
 import { type Target, targetOf, targetOfUrl } from "./node-target.js";
 import { readChunks } from "./uploads.js";
 import {
+  bodyTooLarge,
   isStreamedBody,
   MAX_BODY_BYTES,
   ProtocolError,
@@ -518,7 +519,7 @@ function onData(this: Owned<IncomingMessage>, chunk: Buffer): void {
   if (exchange === undefined || this !== exchange.res) return;
   exchange.received += chunk.byteLength;
   if (exchange.received <= MAX_BODY_BYTES) exchange.chunks.push(chunk);
-  else exchange.fail(new ProtocolError(`the response body is larger than ${MAX_BODY_BYTES} bytes`));
+  else exchange.fail(bodyTooLarge(false));
 }
 
 function onResponseError(this: Owned<IncomingMessage>, error: Error): void {

@@ -100,6 +100,16 @@ export interface WireResponse {
  */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
+/** The error of a body past {@link MAX_BODY_BYTES}: once `decoded` (a content coding removed), or as received. */
+export function bodyTooLarge(decoded: boolean, options?: ErrorOptions): ProtocolError {
+  return new ProtocolError(
+    decoded
+      ? `the compressed response body decodes to more than ${MAX_BODY_BYTES} bytes`
+      : `the response body is larger than ${MAX_BODY_BYTES} bytes`,
+    options,
+  );
+}
+
 /**
  * Most entries a `Content-Encoding` list may have: a longer one is a {@link ProtocolError} (each
  * entry is one more decoder over the body). The limit of undici's `fetch`, urllib3 and curl.
