@@ -173,14 +173,16 @@ function send(
         const status = answered.status;
         // the status first: a platform's odd answer (no status) may have no headers either
         const badStatus = !(status >= 200 && status <= 599) || !Number.isInteger(status);
-        const coding = badStatus ? null : answered.headers.get("content-encoding");
+        const codings = badStatus ? false : codingsOf(answered.headers.get("content-encoding"));
         const problem = badStatus
           ? new ProtocolError(
               status >= 100 && status < 200
                 ? `unexpected informational response ${status}`
                 : `invalid HTTP status ${status}`,
             )
-          : unknownCoding(coding);
+          : codings instanceof ProtocolError
+            ? codings
+            : undefined;
         if (problem !== undefined) {
           discard(answered);
           fail(problem);
@@ -195,7 +197,7 @@ function send(
         // one is read by the platform: JSON as text (decoded as UTF-8 by the platform: cheaper
         // than by the engine), anything else as bytes, with bytes() where the platform has it
         // (a response without a body may still announce the length of one: a HEAD, a 304)
-        const coded = isCoded(coding);
+        const coded = codings === true;
         const length =
           coded || request.method === "HEAD" || status === 204 || status === 205 || status === 304
             ? 0
@@ -336,16 +338,6 @@ function discard(response: Response): void {
 
 function ignore(): void {}
 
-/** Whether a `Content-Encoding` header names a coding other than `identity`. */
-function isCoded(header: string | null): boolean {
-  if (header === null) return false;
-  for (const part of header.split(",")) {
-    const coding = part.trim().toLowerCase();
-    if (coding !== "" && coding !== "identity") return true;
-  }
-  return false;
-}
-
 /**
  * The body's bytes, read chunk by chunk; past `limit` bytes the read is cancelled and it rejects
  * with a {@link ProtocolError} (the platform decodes as it reads: for a `coded` body this bounds
@@ -384,12 +376,13 @@ function contentLength(header: string | null): number | undefined {
 }
 
 /**
- * A `ProtocolError` when `header` lists a coding no `fetch` implementation removes, or mixes
- * `identity` or an empty entry with codings: undici (6 and 7) then decodes nothing and hands over
- * the coded bytes as the body, which would reach the caller as data (a download, silently wrong).
+ * Whether a `Content-Encoding` header names a coding other than `identity`; or a `ProtocolError`
+ * when it lists a coding no `fetch` implementation removes, or mixes `identity` or an empty entry
+ * with codings: undici (6 and 7) then decodes nothing and hands over the coded bytes as the body,
+ * which would reach the caller as data (a download, silently wrong).
  */
-function unknownCoding(header: string | null): ProtocolError | undefined {
-  if (header === null) return undefined;
+function codingsOf(header: string | null): boolean | ProtocolError {
+  if (header === null) return false;
   let coded = false;
   let blank = false;
   for (const part of header.split(",")) {
@@ -406,7 +399,7 @@ function unknownCoding(header: string | null): ProtocolError | undefined {
     ? new ProtocolError(
         `content codings listed with "identity" or an empty entry: ${JSON.stringify(header.slice(0, 60))}`,
       )
-    : undefined;
+    : coded;
 }
 
 /**
