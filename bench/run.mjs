@@ -25,7 +25,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
 const quick = process.env.BENCH_QUICK === "1";
 if (typeof globalThis.gc !== "function") {
-  // the throughput blocks end with a timed full collection (lib/throughput.mjs)
+  // the throughput blocks end with a timed young-generation collection (lib/throughput.mjs)
   console.error("bench/run.mjs needs `node --expose-gc`: run it with `pnpm bench`");
   process.exit(2);
 }
@@ -104,9 +104,11 @@ say(
     "in an order rotated every round; medians of req/s and of the per-round ratio to raw `fetch`. " +
     `Before its group is measured, each contender runs ${WARM_UP} untimed sequential requests, so that the JIT has compiled ` +
     "what it runs (the first round is dropped as well). " +
-    "Each block ends with a full garbage collection and a turn of the event loop (where finalizers run), timed, less the " +
-    "same done again right after (what marking the live heap costs everyone): every contender pays for its own garbage " +
-    "and leaves none to the next (they share one heap). " +
+    "Each block ends with a young-generation collection and a turn of the event loop, timed, less the same done again " +
+    "right after (what copying the live objects costs everyone): every contender pays for its own garbage and leaves " +
+    "none to the next (they share one heap). A full collection is forced only once per group, after its warm-up: one " +
+    "discards optimised code and leaves the process about 3x slower for some 2,500 requests, so forcing one at the end " +
+    "of every block (as runs before 2026-12-05 did) measured every contender in that state. " +
     '"(fetch)" = the same client given `fetch: globalThis.fetch`; the unmarked @org client uses its default, the Node transport. ' +
     '"node:http keep-alive" (a bare keep-alive `http.request` + `JSON.parse`) and "undici.request" (undici 7, keep-alive ' +
     "dispatcher, `body.json()`) send the same request as raw fetch, with nothing else around it. " +

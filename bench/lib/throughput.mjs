@@ -3,15 +3,32 @@
 // so machine drift hits every contender alike. The first round warms up and is dropped.
 import { median } from "./stats.mjs";
 
-/** `gc()` when node runs with `--expose-gc` (as `pnpm bench` does), else nothing. */
+/** `gc(options)` when node runs with `--expose-gc` (as `pnpm bench` does), else nothing. */
 const collect = typeof globalThis.gc === "function" ? globalThis.gc : () => {};
 
 /**
- * A full collection, then a turn of the event loop: the cleanup callbacks of `FinalizationRegistry`
- * (undici's `fetch` registers one per request given a signal) run in a task of their own after the
- * collection, and must not land in the next contender's block.
+ * A young-generation collection (a scavenge), then a turn of the event loop. Not a full one: a
+ * forced full collection throws away optimised code whose maps it frees ("weak objects") and
+ * leaves the process slow for thousands of requests after it. Measured in a scratch run (Coze,
+ * bare `node:http` and ours, CPU per request, sequential blocks of 1000 right after a forced full
+ * collection, then without one): node:http 188-190 µs against 59-62 µs, ours 219-233 against
+ * 64-68; node:http took about 2,500 requests to come back to its speed. With a full collection
+ * ending every block, every block was measured in that slow state, which costs more the more
+ * JavaScript a contender runs. A scavenge leaves compiled code alone (node:http 57-80 µs right
+ * after one).
  */
 async function settleGarbage() {
+  collect({ type: "minor" });
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * A full collection and its finalizers (undici's `fetch` registers a `FinalizationRegistry`
+ * cleanup per request given a signal; they run in a task of their own after the collection): once
+ * per section, after its warm-up, whose first round is dropped anyway.
+ */
+async function collectAll() {
   collect();
   await new Promise((resolve) => setImmediate(resolve));
   await new Promise((resolve) => setTimeout(resolve, 0));
@@ -25,10 +42,9 @@ async function block(fn, requests, concurrency) {
   const started = performance.now();
   const cpuStarted = cpuMicros();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  // All contenders share this process's heap: each one pays for the garbage it made and leaves
-  // none to the next. A full collection (and the finalizers it triggers) ends its block, inside
-  // the timing, less what a second one right after costs (marking what is alive, the same for
-  // every contender).
+  // All contenders share this process's heap: each one pays for the young garbage it made and
+  // leaves none to the next. A scavenge ends its block, inside the timing, less what a second one
+  // right after costs (copying what is alive, the same for every contender).
   const collecting = performance.now();
   await settleGarbage();
   const collected = performance.now();
@@ -54,7 +70,8 @@ function cpuMicros() {
 }
 
 /**
- * Runs every contender `requests` times in a row, untimed, then collects the garbage: the JIT
+ * Runs every contender `requests` times in a row, untimed, then collects all the garbage (the
+ * slow spell after a full collection falls in the first round, which is dropped): the JIT
  * compiles what each one runs before anything is measured. Without it the first measured rounds
  * still include compilation, more for the contenders with more code of their own: in a scratch
  * two-contender run our Coze client needed about 4,000 requests to reach its steady speed
@@ -63,7 +80,7 @@ function cpuMicros() {
  */
 export async function warmUp(contenders, requests) {
   for (const fn of Object.values(contenders)) for (let i = 0; i < requests; i++) await fn();
-  await settleGarbage();
+  await collectAll();
 }
 
 /**
