@@ -1,5 +1,5 @@
 /**
- * One timer for the deadlines of every call under way on Node (see {@link watchDeadline}), rather
+ * One timer for the deadlines of every call under way (see {@link watchDeadline}), rather
  * than a timer per call, which measured 3–8 % of a loopback request at 32 in flight.
  */
 

@@ -15,6 +15,7 @@
  * its source's failure a `RequestSetupError`.
  */
 import { abortReason } from "./abort.js";
+import { type Deadline, unwatchDeadline, watchDeadline } from "./deadlines.js";
 import { checkRequest, checkUrl } from "./header-check.js";
 import {
   bodyTooLarge,
@@ -32,8 +33,6 @@ import {
 
 /** The abort reason that releases what a finished exchange left running (never seen by a caller). */
 const RELEASED = new Error("exchange finished");
-/** The longest delay `setTimeout` takes as given (a longer one fires after 1 ms). */
-const MAX_TIMER_MS = 2_147_483_647;
 /** Content codings a `fetch` implementation may remove; any other one is a `ProtocolError`. */
 const KNOWN_CODINGS = new Set(["", "identity", "gzip", "x-gzip", "deflate", "br", "zstd"]);
 
@@ -72,14 +71,15 @@ function send(
     const { signal, deadline } = request;
     const controller = new AbortController();
     let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    /** This call's entry in the shared list of deadlines (`deadlines.ts`: one timer for every call). */
+    let watched: Deadline | undefined;
     let response: Response | undefined;
     /** A streamed body's reader, and why its source failed (if it did). */
     let upload: AsyncIterator<Uint8Array> | undefined;
     let uploadError: RequestSetupError | undefined;
 
     const release = () => {
-      if (timer !== undefined) clearTimeout(timer);
+      if (watched !== undefined) unwatchDeadline(watched);
       signal?.removeEventListener("abort", onAbort);
       if (upload !== undefined) {
         // stops the source now (a pending read included), whatever fetch does with its stream
@@ -101,16 +101,6 @@ function send(
     };
     function onAbort() {
       fail(abortReason(signal as AbortSignal));
-    }
-    function onTimeout() {
-      try {
-        timer = undefined;
-        const left = deadline - Date.now();
-        if (left > 0) timer = setTimeout(onTimeout, Math.min(left, MAX_TIMER_MS));
-        else fail(new TimeoutReason(deadline - start));
-      } catch (error) {
-        fail(error);
-      }
     }
     const onFailure = (error: unknown) => {
       // after our own abort the rejection is the consequence, not the cause
@@ -214,7 +204,15 @@ function send(
       }
     };
 
-    if (timed) timer = setTimeout(onTimeout, Math.min(deadline - Date.now(), MAX_TIMER_MS));
+    if (timed) {
+      watched = {
+        at: deadline,
+        expire: () => fail(new TimeoutReason(deadline - start)),
+        prev: undefined,
+        next: undefined,
+      };
+      watchDeadline(watched);
+    }
     signal?.addEventListener("abort", onAbort, { once: true });
     /** A streamed body as a web stream, read from its source only when fetch pulls. */
     const webStream = (body: StreamedBody) =>
