@@ -106,7 +106,7 @@ say(
     "what it runs (the first round is dropped as well). " +
     "Each block ends with a young-generation collection and a turn of the event loop, timed, less the same done again " +
     "right after (what copying the live objects costs everyone): every contender pays for its own garbage and leaves " +
-    "none to the next (they share one heap). A full collection is forced only once per group, after its warm-up: one " +
+    "none to the next (they share one heap). A full collection is forced only once per group, before its warm-up: one " +
     "discards optimised code and leaves the process about 3x slower for some 2,500 requests, so forcing one at the end " +
     "of every block (as runs before 2026-12-05 did) measured every contender in that state. " +
     '"(fetch)" = the same client given `fetch: globalThis.fetch`; the unmarked @org client uses its default, the Node transport. ' +

@@ -26,7 +26,7 @@ async function settleGarbage() {
 /**
  * A full collection and its finalizers (undici's `fetch` registers a `FinalizationRegistry`
  * cleanup per request given a signal; they run in a task of their own after the collection): once
- * per section, after its warm-up, whose first round is dropped anyway.
+ * per section, before its warm-up.
  */
 async function collectAll() {
   collect();
@@ -70,17 +70,21 @@ function cpuMicros() {
 }
 
 /**
- * Runs every contender `requests` times in a row, untimed, then collects all the garbage (the
- * slow spell after a full collection falls in the first round, which is dropped): the JIT
- * compiles what each one runs before anything is measured. Without it the first measured rounds
- * still include compilation, more for the contenders with more code of their own: in a scratch
- * two-contender run our Coze client needed about 4,000 requests to reach its steady speed
- * (blocks of 1000: 313, 269, 232, then 214–224 ms) and a bare `node:http` request about 1,000.
+ * Collects all the garbage (what earlier sections left), then runs every contender `requests`
+ * times in a row, untimed: the JIT compiles what each one runs before anything is measured, and
+ * the slow spell after the full collection (see settleGarbage) is over before the first round.
+ * With the full collection after the warm-up instead, the first two kept rounds were still slow
+ * for every contender (sequential Coze, req/s: ours 6346, 8849, then 9700–10470). Without a warm-up
+ * the first measured rounds still include compilation, more for the contenders with more code of
+ * their own: in a scratch two-contender run our Coze client needed about 4,000 requests to reach
+ * its steady speed (blocks of 1000: 313, 269, 232, then 214–224 ms, each block then ending with a
+ * full collection) and a bare `node:http` request about 1,000.
  * @param {Record<string, () => Promise<unknown>>} contenders
  */
 export async function warmUp(contenders, requests) {
-  for (const fn of Object.values(contenders)) for (let i = 0; i < requests; i++) await fn();
   await collectAll();
+  for (const fn of Object.values(contenders)) for (let i = 0; i < requests; i++) await fn();
+  await settleGarbage();
 }
 
 /**
