@@ -2,18 +2,18 @@
 // `pnpm bench`: every measurement of issue 7 in one run, printed and written to bench/RESULTS.md.
 //   1. per-request throughput (sequential and at concurrency 32), interleaved, each provider's
 //      clients side by side with raw fetch and the raw Node transports, + transport floor
-//      and the Node target again with each provider in a process of its own (lib/node-target.mjs)
+//      and the Node and fetch targets again with each provider in a process of its own (lib/apart.mjs)
 //   2. bundle size   3. cold import   4. install footprint   5. batch retrieval under 429s
 // Loopback only; bounded loops. BENCH_QUICK=1 shortens every loop (for a smoke run).
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { measureApart } from "./lib/apart.mjs";
 import { batch, IDEAL_MS, ITEMS, LATENCY_MS, MAX_IN_FLIGHT } from "./lib/batch.mjs";
 import { coldImports } from "./lib/cold-import.mjs";
-import { contenders, RAW_FETCH_DEADLINE, RAW_NODE } from "./lib/contenders.mjs";
+import { contenders, RAW_FETCH, RAW_FETCH_DEADLINE, RAW_NODE } from "./lib/contenders.mjs";
 import { installs } from "./lib/install.mjs";
-import { nodeTarget } from "./lib/node-target.mjs";
 import { PAGE_ITEMS, PAGE_SIZE, PAGE_TARGET, pagination } from "./lib/pagination.mjs";
 import { startBenchServer } from "./lib/servers.mjs";
 import { sizes } from "./lib/sizes.mjs";
@@ -74,17 +74,16 @@ for (const group of ["coze", "cognite", "wooshpay", "transport"]) {
 }
 api.close();
 
-// the Node target again, each provider in a process of its own (lib/node-target.mjs says why)
+// the Node and fetch targets again, each provider in a process of its own (lib/apart.mjs says why)
 const OURS = { coze: "@org/coze-files", cognite: "@org/cognite-files", wooshpay: "@org/wooshpay-files" };
+const APART = { rounds: ROUNDS, sequential: SEQUENTIAL, concurrent: CONCURRENT, warmUp: WARM_UP };
 const apart = {};
+const fetchApart = {};
 for (const [group, ours] of Object.entries(OURS)) {
   step(`node target ${group}, in a process of its own`);
-  apart[group] = await nodeTarget(group, ours, {
-    rounds: ROUNDS,
-    sequential: SEQUENTIAL,
-    concurrent: CONCURRENT,
-    warmUp: WARM_UP,
-  });
+  apart[group] = await measureApart(group, [...RAW_NODE, ours], APART);
+  step(`fetch target ${group}, in a process of its own`);
+  fetchApart[group] = await measureApart(group, [RAW_FETCH, RAW_FETCH_DEADLINE, `${ours} (fetch)`], APART);
 }
 
 const tput = (group) => {
@@ -373,7 +372,7 @@ for (const [group, ours, sdk] of [
   for (const mode of MODES) {
     const node = find(group, mode, ours);
     const onFetch = find(group, mode, `${ours} (fetch)`);
-    const rawFetch = find(group, mode, "raw fetch");
+    const rawFetch = find(group, mode, RAW_FETCH);
     const floor = fastestRawNode(throughput[group][mode]);
     const nodeValue = perRound(node, floor);
     const fetchValue = onFetch.ratio; // median of the per-round ratios to raw fetch
@@ -384,7 +383,7 @@ for (const [group, ours, sdk] of [
   }
 }
 const nodeMet = targetRows.every((r) => r.nodeValue >= NODE_TARGET);
-/** The same ratio from the processes of their own (lib/node-target.mjs). */
+/** The same ratio from the processes of their own (lib/apart.mjs). */
 const apartRows = Object.entries(OURS).flatMap(([group, ours]) =>
   MODES.map((mode) => {
     const rows = apart[group][mode];
@@ -394,6 +393,27 @@ const apartRows = Object.entries(OURS).flatMap(([group, ours]) =>
   }),
 );
 const apartMet = apartRows.every((r) => r.value >= NODE_TARGET);
+/** Our client given `fetch` against raw fetch, without and with a deadline, in processes of their own. */
+const fetchApartRows = Object.entries(OURS).flatMap(([group, ours]) =>
+  MODES.map((mode) => {
+    const rows = fetchApart[group][mode];
+    const onFetch = rows.find((r) => r.name === `${ours} (fetch)`);
+    const rawFetch = rows.find((r) => r.name === RAW_FETCH);
+    const withDeadline = rows.find((r) => r.name === RAW_FETCH_DEADLINE);
+    return {
+      group,
+      mode,
+      onFetch,
+      rawFetch,
+      withDeadline,
+      value: perRound(onFetch, rawFetch),
+      deadlineValue: perRound(onFetch, withDeadline),
+      cpuValue: perRoundCpu(onFetch, rawFetch),
+      cpuDeadlineValue: perRoundCpu(onFetch, withDeadline),
+    };
+  }),
+);
+const fetchApartMet = fetchApartRows.every((r) => r.value >= FETCH_TARGET);
 const fetchMet = targetRows.every((r) => r.fetchValue >= FETCH_TARGET);
 const fastestSdk = {};
 for (const mode of MODES) {
@@ -481,7 +501,7 @@ say(
     "every contender in one process, where our engine also serves the same client on `fetch` and the heap holds " +
     "what eight contenders left. An application runs one transport: here a fresh process per provider runs only " +
     `our client on its default transport and ${RAW_NODE.map((n) => `"${n}"`).join(" and ")}, warmed up and ` +
-    "interleaved the same way (bench/lib/node-target.mjs). The last two columns give the same comparison in CPU time " +
+    "interleaved the same way (bench/lib/apart.mjs). The last two columns give the same comparison in CPU time " +
     "per request (user + system, all threads of the client process; the server is another process): the " +
     "raw transport's ÷ ours, per round. Unlike requests per second, it does not count waiting for a core, which on " +
     "this 2-core VM moves from run to run.",
@@ -494,6 +514,41 @@ say(
       ...nodeTargetCells(r, r.value),
       `${r.node.cpu.toFixed(0)} / ${r.floor.cpu.toFixed(0)}`,
       ratio(r.cpuValue),
+    ]),
+  ),
+);
+say();
+say(
+  `- **The fetch target with each provider in a process of its own**: ${verdict(fetchApartMet)}. Here a fresh ` +
+    "process per provider runs only our client given `fetch: globalThis.fetch`, raw fetch and raw fetch with a " +
+    "deadline, the same way: in section 1 undici's finalizers (one per request given a signal, run after a full " +
+    "collection) fall in whichever contender's block is running. CPU time per request as above; the last column " +
+    "compares ours with raw fetch with a deadline, the floor of a fetch transport that can abort a request.",
+);
+say();
+say(
+  table(
+    [
+      "provider",
+      "mode",
+      "@org (fetch) req/s",
+      "raw fetch req/s",
+      `÷ (≥ ${FETCH_TARGET})`,
+      "CPU µs per request: @org / raw",
+      "CPU: raw ÷ @org",
+      "raw fetch + deadline req/s",
+      "@org ÷ it (req/s; CPU)",
+    ],
+    fetchApartRows.map((r) => [
+      r.group,
+      r.mode,
+      r.onFetch.rps.toFixed(0),
+      r.rawFetch.rps.toFixed(0),
+      `${ratio(r.value)} ${mark(r.value >= FETCH_TARGET)}`,
+      `${r.onFetch.cpu.toFixed(0)} / ${r.rawFetch.cpu.toFixed(0)}`,
+      ratio(r.cpuValue),
+      r.withDeadline.rps.toFixed(0),
+      `${ratio(r.deadlineValue)}; ${ratio(r.cpuDeadlineValue)}`,
     ]),
   ),
 );

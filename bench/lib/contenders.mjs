@@ -67,7 +67,7 @@ export async function contenders(base) {
 
   return {
     coze: {
-      "raw fetch": () => fetch(cozeUrl, { headers: bearer }).then(json),
+      [RAW_FETCH]: () => fetch(cozeUrl, { headers: bearer }).then(json),
       [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(cozeUrl, bearer),
       ...rawNode(cozeUrl, bearer),
       "openapi-fetch (fetch)": () =>
@@ -77,7 +77,7 @@ export async function contenders(base) {
       "@coze/api": () => cozeSdk.files.retrieve(COZE_FILE),
     },
     cognite: {
-      "raw fetch": () => fetch(cogniteUrl, { headers: bearer }).then(json),
+      [RAW_FETCH]: () => fetch(cogniteUrl, { headers: bearer }).then(json),
       [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(cogniteUrl, bearer),
       ...rawNode(cogniteUrl, bearer),
       "openapi-fetch (fetch)": () =>
@@ -87,7 +87,7 @@ export async function contenders(base) {
       "@cognite/sdk": () => cogniteSdk.files.retrieve([{ id: COGNITE_ID }]),
     },
     wooshpay: {
-      "raw fetch": () => fetch(wooshpayUrl, { headers: basic }).then(json),
+      [RAW_FETCH]: () => fetch(wooshpayUrl, { headers: basic }).then(json),
       [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(wooshpayUrl, basic),
       ...rawNode(wooshpayUrl, basic),
       "openapi-fetch (fetch)": () =>
@@ -99,6 +99,9 @@ export async function contenders(base) {
     transport: transportFloor(cozeUrl, bearer),
   };
 }
+
+/** The global `fetch`, the request and `response.json()`, nothing else: the baseline of every group. */
+export const RAW_FETCH = "raw fetch";
 
 /**
  * Raw `fetch` with what any fetch-based client that enforces a timeout pays: an `AbortController`
@@ -173,7 +176,7 @@ function transportFloor(url, headers) {
     deadline: Date.now() + 60_000,
   });
   return {
-    "raw fetch": () => fetch(url, { headers }).then(json),
+    [RAW_FETCH]: () => fetch(url, { headers }).then(json),
     [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(url, headers),
     "node-fetch 2": () => nodeFetch2(url, { headers }).then(json),
     ...rawNode(url, headers),
