@@ -355,6 +355,11 @@ const MODES = ["sequential", "concurrency 32"];
 const find = (group, mode, name) => throughput[group][mode].find((r) => r.name === name);
 /** Median over the rounds of a's req/s ÷ b's req/s in the same round. */
 const perRound = (a, b) => median(a.samples.map((value, i) => value / b.samples[i]));
+/** The lowest and highest of those per-round ratios, e.g. `0.81–0.93`: how far one round may fall from the median. */
+const roundRange = (a, b) => {
+  const ratios = a.samples.map((value, i) => value / b.samples[i]);
+  return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+};
 /** The same for CPU time per request, `b`'s ÷ `a`'s: above 1 when `a` costs less than `b`. */
 const perRoundCpu = (a, b) => median(a.cpuSamples.map((value, i) => b.cpuSamples[i] / value));
 /** The faster of the raw Node transports among `rows` (by median req/s). */
@@ -452,6 +457,7 @@ const NODE_TARGET_HEADER = [
   "@org req/s",
   "fastest raw Node transport, req/s",
   `÷ (≥ ${NODE_TARGET})`,
+  "÷ per round, min–max",
 ];
 const nodeTargetCells = (r, value) => [
   r.group,
@@ -459,6 +465,7 @@ const nodeTargetCells = (r, value) => [
   r.node.rps.toFixed(0),
   `${r.floor.name} ${r.floor.rps.toFixed(0)}`,
   `${ratio(value)} ${mark(value >= NODE_TARGET)}`,
+  roundRange(r.node, r.floor),
 ];
 say();
 say("## Targets");
@@ -467,7 +474,8 @@ say(
   `- Node default ≥ ${NODE_TARGET}× the fastest raw Node transport of its group (\`@org/<p>\` ÷ the faster of ` +
     `${RAW_NODE.map((n) => `"${n}"`).join(" and ")}): ${verdict(nodeMet)}; ` +
     `fetch transport ≥ ${FETCH_TARGET}× raw fetch (\`@org/<p> (fetch)\` ÷ "raw fetch"): ${verdict(fetchMet)}. ` +
-    "Same run as section 1; each ratio is the median over the rounds of the two contenders' req/s in that round.",
+    "Same run as section 1; each ratio is the median over the rounds of the two contenders' req/s in that round, " +
+    "and the column beside it the lowest and the highest of those rounds.",
 );
 say();
 say(
@@ -534,6 +542,7 @@ say(
       "@org (fetch) req/s",
       "raw fetch req/s",
       `÷ (≥ ${FETCH_TARGET})`,
+      "÷ per round, min–max",
       "CPU µs per request: @org / raw",
       "CPU: raw ÷ @org",
       "raw fetch + deadline req/s",
@@ -545,6 +554,7 @@ say(
       r.onFetch.rps.toFixed(0),
       r.rawFetch.rps.toFixed(0),
       `${ratio(r.value)} ${mark(r.value >= FETCH_TARGET)}`,
+      roundRange(r.onFetch, r.rawFetch),
       `${r.onFetch.cpu.toFixed(0)} / ${r.rawFetch.cpu.toFixed(0)}`,
       ratio(r.cpuValue),
       r.withDeadline.rps.toFixed(0),
