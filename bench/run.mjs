@@ -354,10 +354,12 @@ say(
 const MODES = ["sequential", "concurrency 32"];
 const find = (group, mode, name) => throughput[group][mode].find((r) => r.name === name);
 /** Median over the rounds of a's req/s ÷ b's req/s in the same round. */
-const perRound = (a, b) => median(a.samples.map((value, i) => value / b.samples[i]));
+const perRound = (a, b) => median(roundRatios(a, b));
+/** a's req/s ÷ b's req/s, round by round. */
+const roundRatios = (a, b) => a.samples.map((value, i) => value / b.samples[i]);
 /** The lowest and highest of those per-round ratios, e.g. `0.81–0.93`: how far one round may fall from the median. */
 const roundRange = (a, b) => {
-  const ratios = a.samples.map((value, i) => value / b.samples[i]);
+  const ratios = roundRatios(a, b);
   return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
 };
 /** The same for CPU time per request, `b`'s ÷ `a`'s: above 1 when `a` costs less than `b`. */

@@ -6,6 +6,13 @@ import { median } from "./stats.mjs";
 /** `gc(options)` when node runs with `--expose-gc` (as `pnpm bench` does), else nothing. */
 const collect = typeof globalThis.gc === "function" ? globalThis.gc : () => {};
 
+/** A collection (`gc(options)`), then a turn of the event loop, where the finalizers it freed run. */
+async function collectGarbage(options) {
+  collect(options);
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /**
  * A young-generation collection (a scavenge), then a turn of the event loop. Not a full one: a
  * forced full collection throws away optimised code whose maps it frees ("weak objects") and
@@ -17,22 +24,14 @@ const collect = typeof globalThis.gc === "function" ? globalThis.gc : () => {};
  * JavaScript a contender runs. A scavenge leaves compiled code alone (node:http 57-80 µs right
  * after one).
  */
-async function settleGarbage() {
-  collect({ type: "minor" });
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setTimeout(resolve, 0));
-}
+const settleGarbage = () => collectGarbage({ type: "minor" });
 
 /**
  * A full collection and its finalizers (undici's `fetch` registers a `FinalizationRegistry`
  * cleanup per request given a signal; they run in a task of their own after the collection): once
  * per section, before its warm-up.
  */
-async function collectAll() {
-  collect();
-  await new Promise((resolve) => setImmediate(resolve));
-  await new Promise((resolve) => setTimeout(resolve, 0));
-}
+const collectAll = () => collectGarbage();
 
 async function block(fn, requests, concurrency) {
   let left = requests;

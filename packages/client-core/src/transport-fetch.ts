@@ -192,7 +192,7 @@ function send(
           coded || request.method === "HEAD" || status === 204 || status === 205 || status === 304
             ? 0
             : contentLength(answered.headers.get("content-length"));
-        if (coded || length === undefined) readBounded(answered, MAX_BODY_BYTES, coded).then(onBody, onFailure);
+        if (coded || length === undefined) readBounded(answered, coded).then(onBody, onFailure);
         else if (length > MAX_BODY_BYTES) {
           discard(answered);
           fail(bodyTooLarge(false));
@@ -337,11 +337,11 @@ function discard(response: Response): void {
 function ignore(): void {}
 
 /**
- * The body's bytes, read chunk by chunk; past `limit` bytes the read is cancelled and it rejects
- * with a {@link ProtocolError} (the platform decodes as it reads: for a `coded` body this bounds
- * the decoded size).
+ * The body's bytes, read chunk by chunk; past {@link MAX_BODY_BYTES} the read is cancelled and it
+ * rejects with a {@link ProtocolError} (the platform decodes as it reads: for a `coded` body this
+ * bounds the decoded size).
  */
-async function readBounded(response: Response, limit: number, coded: boolean): Promise<Uint8Array> {
+async function readBounded(response: Response, coded: boolean): Promise<Uint8Array> {
   const body = response.body;
   if (body === null) return new Uint8Array(0);
   const reader = body.getReader();
@@ -351,7 +351,7 @@ async function readBounded(response: Response, limit: number, coded: boolean): P
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > limit) {
+    if (total > MAX_BODY_BYTES) {
       reader.cancel().catch(ignore);
       throw bodyTooLarge(coded);
     }
