@@ -6,7 +6,8 @@
 // so that browser bundles never contain node:http; the transport itself is dist/transport-node.*.
 // The Node flavour also inlines the package's dependencies (their licences go to
 // dist/THIRD-PARTY-NOTICES.txt): a bundler can share them with the app's own copy, while Node pays
-// for each package it resolves and loads at import.
+// for each package it resolves and loads at import. A dependency's `./public` entry (re-exports
+// of that dependency only) is bundled into every build, for the same reason.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
@@ -32,6 +33,7 @@ await build({
   dts: true,
   clean: true,
   platform: "neutral",
+  noExternal: publicEntries(),
 });
 if (withNodeTransport) {
   const nodeTransport = resolve("src/transport-node.ts");
@@ -75,12 +77,34 @@ for (const file of readdirSync("dist")) {
 }
 console.log(`built ${pkg.name}@${pkg.version}`);
 
+/**
+ * The `./public` entries of this package's dependencies (client-core's: the names every provider
+ * re-exports). Each is only re-exports of its own package, so it is bundled in: the provider's
+ * build then says `export { ApiError, ... } from "@org/client-core"`, the very names, and Node
+ * resolves, reads and links one module of the dependency instead of two at import. Measured on a
+ * cold import of @org/coze-files: 1.9M instructions fewer (162.2M -> 160.3M, callgrind, V8 single-
+ * threaded with fixed seeds; an empty process is 93.2M), 21.4 -> 19.9 ms (lower quartile of 61
+ * fresh processes each, less an empty one's).
+ */
+function publicEntries() {
+  return Object.keys({ ...pkg.dependencies })
+    .filter((name) => {
+      const { exports } = JSON.parse(readFileSync(dependencyFile(name, "package.json"), "utf8"));
+      return typeof exports === "object" && exports !== null && "./public" in exports;
+    })
+    .map((name) => `${name}/public`);
+}
+
+/** The path of `file` in dependency `name`, as Node resolves it from this package. */
+function dependencyFile(name, file) {
+  return createRequire(resolve("package.json")).resolve(`${name}/${file}`);
+}
+
 /** The licence of every dependency the Node flavour inlines, as their licences ask. */
 function writeNotices(names) {
   if (names.length === 0) return;
-  const require = createRequire(resolve("package.json"));
   const parts = names.map((name) => {
-    const root = resolve(require.resolve(`${name}/package.json`), "..");
+    const root = resolve(dependencyFile(name, "package.json"), "..");
     const { version, license } = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
     const file = readdirSync(root).find((f) => /^licen[cs]e(\.|$)/i.test(f));
     if (file === undefined) throw new Error(`${name} has no licence file to reproduce`);

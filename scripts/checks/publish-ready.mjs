@@ -3,8 +3,9 @@
 // would) and runs on the tarball: publint --strict, @arethetypeswrong/cli (ESM and CJS must both
 // resolve with types), and this repo's own rules (LICENSE + README shipped, sideEffects false,
 // engines, publishConfig with access public and without provenance, no `workspace:` ranges left; the
-// built JavaScript ASCII only; a Node flavour that inlines its dependencies, with their licences), and
-// that the release workflow publishes with provenance (NPM_CONFIG_PROVENANCE on its publish step, OIDC).
+// built JavaScript ASCII only and importing no dependency's `./public` entry; a Node flavour that
+// inlines its dependencies, with their licences), and that the release workflow publishes with
+// provenance (NPM_CONFIG_PROVENANCE on its publish step, OIDC).
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,6 +59,8 @@ export function repoRules(pkg, files) {
  * character makes V8 hold and scan the whole file as UTF-16: slower cold imports), and a Node flavour
  * (`dist/index.node.*`) imports none of the package's dependencies (it inlines them: one package
  * fewer to resolve and load at import) and ships their licences in `dist/THIRD-PARTY-NOTICES.txt`.
+ * No built file imports a dependency's `./public` entry (only re-exports of that dependency: the
+ * build bundles it in, so Node resolves and links one module of the dependency, not two).
  * `readFile(file)` returns a file of the tarball as text (each one is read once).
  */
 export function distRules(pkg, files, readFile) {
@@ -65,9 +68,12 @@ export function distRules(pkg, files, readFile) {
   const texts = new Map();
   const read = (file) => texts.get(file) ?? texts.set(file, readFile(file)).get(file);
   const code = files.filter((f) => /^package\/dist\/.*\.c?js$/.test(f));
+  const publicEntry = /(\bfrom\s*|\brequire\(\s*|\bimport\(\s*)["'](@[^/"']+\/)?[^/"']+\/public["']/;
   for (const file of code) {
     const at = read(file).search(/[\u0080-\u{10ffff}]/u);
     if (at !== -1) problems.push(`${file} is not ASCII (offset ${at})`);
+    const entry = read(file).match(publicEntry);
+    if (entry) problems.push(`${file} imports ${entry[0].replace(entry[1], "")} (the build bundles it in)`);
   }
   const nodeFlavour = code.filter((f) => /\/index\.node\.c?js$/.test(f));
   if (nodeFlavour.length === 0) return problems;
