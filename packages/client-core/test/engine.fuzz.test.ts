@@ -7,7 +7,7 @@ import { type HostileAction, hostileServerForFile, recordEscapes } from "@org/te
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { ApiError, type OperationMeta } from "../src/index.js";
-import { fuzzRuns, testClient } from "./support.js";
+import { fuzzRuns, fuzzTimeout, testClient } from "./support.js";
 
 const SEED = 20261125;
 const RUNS = 12;
@@ -114,5 +114,5 @@ describe(`the engine against a hostile server (${process.env.ORG_TEST_TRANSPORT 
       }),
       { ...fuzzRuns(SEED, RUNS), endOnFailure: true },
     );
-  }, 120_000);
+  }, fuzzTimeout(RUNS, 120_000));
 });

@@ -66,7 +66,6 @@ export function testClient(baseUrl: string, options: ClientOptions = {}, provide
  */
 export function fuzzRuns(seed: number, numRuns: number): { seed: number; numRuns: number } {
   const askedSeed = process.env.FUZZ_SEED;
-  const askedRuns = Number(process.env.FUZZ_RUNS);
   const settings = {
     seed:
       askedSeed === undefined || askedSeed === ""
@@ -74,10 +73,25 @@ export function fuzzRuns(seed: number, numRuns: number): { seed: number; numRuns
         : askedSeed === "random"
           ? Math.floor(Math.random() * 2 ** 31)
           : Number(askedSeed),
-    numRuns: Number.isInteger(askedRuns) && askedRuns > 0 ? askedRuns : numRuns,
+    numRuns: askedRuns() ?? numRuns,
   };
   if (!Number.isInteger(settings.seed)) throw new Error(`FUZZ_SEED must be an integer or "random", got ${askedSeed}`);
   if (settings.seed !== seed || settings.numRuns !== numRuns)
     console.error(`fuzz campaign: seed ${settings.seed}, ${settings.numRuns} runs`);
   return settings;
+}
+
+/**
+ * The test timeout of a fuzz test whose own `numRuns` fit in `timeoutMs`: the same, or, when
+ * `FUZZ_RUNS` asks for more runs, that much longer (a campaign of 600 runs would otherwise end at
+ * the timeout of the fixed 60, with no verdict).
+ */
+export function fuzzTimeout(numRuns: number, timeoutMs: number): number {
+  return Math.ceil(timeoutMs * Math.max(1, (askedRuns() ?? numRuns) / numRuns));
+}
+
+/** The run count `FUZZ_RUNS` asks for, if it is a positive integer. */
+function askedRuns(): number | undefined {
+  const runs = Number(process.env.FUZZ_RUNS);
+  return Number.isInteger(runs) && runs > 0 ? runs : undefined;
 }

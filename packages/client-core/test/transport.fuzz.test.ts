@@ -24,11 +24,12 @@ import { describe, expect, test } from "vitest";
 import { createFetchTransport } from "../src/transport-fetch.js";
 import { createNodeTransport } from "../src/transport-node.js";
 import { MAX_CODINGS, type Transport } from "../src/wire.js";
-import { fuzzRuns } from "./support.js";
+import { fuzzRuns, fuzzTimeout } from "./support.js";
 import { type Outcome, run, type Scenario } from "./transport-fuzz-run.js";
 import { platformOnUndici7, undici7Fetch } from "./undici7.js";
 
 const SEED = 20240611;
+const RUNS = 60;
 /** Settling later than the deadline (or the abort) by more than this is a failure. */
 const SLACK_MS = 500;
 
@@ -240,7 +241,7 @@ describe("transports against a hostile server", () => {
         expect(found).toEqual([]);
         expect(escaped).toEqual([]);
       }),
-      { ...fuzzRuns(SEED, 60), endOnFailure: true },
+      { ...fuzzRuns(SEED, RUNS), endOnFailure: true },
     );
     // a little of everything happened (the generator is not stuck on one outcome)
     for (const name of ["node", "fetch"]) {
@@ -252,7 +253,7 @@ describe("transports against a hostile server", () => {
     // late events (bodies still arriving, sockets closing) must not escape either
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(escaped).toEqual([]);
-  });
+  }, fuzzTimeout(RUNS, 30_000));
 
   test("in a child process, the same kind of run ends with the process exiting by itself", async () => {
     const dir = await mkdtemp(join(tmpdir(), "transport-fuzz-"));
