@@ -73,7 +73,9 @@ const call = fc.record({
 });
 
 describe(`the engine against a hostile server (${process.env.ORG_TEST_TRANSPORT ?? "default"} transport)`, () => {
-  test("every call settles in time with a value or a typed ApiError; nothing escapes", async () => {
+  test("every call settles in time with a value or a typed ApiError; nothing escapes", {
+    timeout: fuzzTimeout(RUNS, 120_000),
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(call, { minLength: CALLS_PER_RUN, maxLength: CALLS_PER_RUN }), async (calls) => {
         await Promise.all(
@@ -114,5 +116,5 @@ describe(`the engine against a hostile server (${process.env.ORG_TEST_TRANSPORT 
       }),
       { ...fuzzRuns(SEED, RUNS), endOnFailure: true },
     );
-  }, fuzzTimeout(RUNS, 120_000));
+  });
 });

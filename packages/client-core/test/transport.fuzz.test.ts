@@ -220,7 +220,9 @@ const escaped = recordEscapes();
 const hostile = hostileServerForFile();
 
 describe("transports against a hostile server", () => {
-  test("every call settles in time with a response or a wire.ts rejection; nothing escapes", async () => {
+  test("every call settles in time with a response or a wire.ts rejection; nothing escapes", {
+    timeout: fuzzTimeout(RUNS, 30_000),
+  }, async () => {
     const seen = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(fc.array(scenario, { minLength: 4, maxLength: 4 }), async (calls) => {
@@ -253,7 +255,7 @@ describe("transports against a hostile server", () => {
     // late events (bodies still arriving, sockets closing) must not escape either
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(escaped).toEqual([]);
-  }, fuzzTimeout(RUNS, 30_000));
+  });
 
   test("in a child process, the same kind of run ends with the process exiting by itself", async () => {
     const dir = await mkdtemp(join(tmpdir(), "transport-fuzz-"));
