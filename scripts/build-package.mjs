@@ -14,6 +14,8 @@ import { resolve } from "node:path";
 import { build } from "tsup";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+/** Node's resolution from this package: where its dependencies are. */
+const fromHere = createRequire(resolve("package.json"));
 const common = {
   format: ["esm", "cjs"],
   sourcemap: false,
@@ -89,22 +91,17 @@ console.log(`built ${pkg.name}@${pkg.version}`);
 function publicEntries() {
   return Object.keys({ ...pkg.dependencies })
     .filter((name) => {
-      const { exports } = JSON.parse(readFileSync(dependencyFile(name, "package.json"), "utf8"));
+      const { exports } = JSON.parse(readFileSync(fromHere.resolve(`${name}/package.json`), "utf8"));
       return typeof exports === "object" && exports !== null && "./public" in exports;
     })
     .map((name) => `${name}/public`);
-}
-
-/** The path of `file` in dependency `name`, as Node resolves it from this package. */
-function dependencyFile(name, file) {
-  return createRequire(resolve("package.json")).resolve(`${name}/${file}`);
 }
 
 /** The licence of every dependency the Node flavour inlines, as their licences ask. */
 function writeNotices(names) {
   if (names.length === 0) return;
   const parts = names.map((name) => {
-    const root = resolve(dependencyFile(name, "package.json"), "..");
+    const root = resolve(fromHere.resolve(`${name}/package.json`), "..");
     const { version, license } = JSON.parse(readFileSync(`${root}/package.json`, "utf8"));
     const file = readdirSync(root).find((f) => /^licen[cs]e(\.|$)/i.test(f));
     if (file === undefined) throw new Error(`${name} has no licence file to reproduce`);

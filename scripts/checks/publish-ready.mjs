@@ -68,7 +68,7 @@ export function distRules(pkg, files, readFile) {
   const texts = new Map();
   const read = (file) => texts.get(file) ?? texts.set(file, readFile(file)).get(file);
   const code = files.filter((f) => /^package\/dist\/.*\.c?js$/.test(f));
-  const publicEntry = /(\bfrom\s*|\brequire\(\s*|\bimport\(\s*)["'](@[^/"']+\/)?[^/"']+\/public["']/;
+  const publicEntry = importOf(`(@[^/"']+/)?[^/"']+/public`);
   for (const file of code) {
     const at = read(file).search(/[\u0080-\u{10ffff}]/u);
     if (at !== -1) problems.push(`${file} is not ASCII (offset ${at})`);
@@ -81,8 +81,7 @@ export function distRules(pkg, files, readFile) {
   for (const file of nodeFlavour) {
     const text = read(file);
     for (const name of dependencies) {
-      const quoted = `["']${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(/[^"']*)?["']`;
-      if (new RegExp(`(\\bfrom\\s*|\\brequire\\(\\s*|\\bimport\\(\\s*)${quoted}`).test(text)) {
+      if (importOf(`${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(/[^"']*)?`).test(text)) {
         problems.push(`${file} imports ${name} (the Node flavour inlines its dependencies)`);
       }
     }
@@ -100,6 +99,14 @@ export function distRules(pkg, files, readFile) {
     }
   }
   return problems;
+}
+
+/**
+ * A pattern for an import, `require` or dynamic `import()` of a specifier matching `specifier` (a
+ * regular expression source); its first group is what comes before the quoted specifier.
+ */
+function importOf(specifier) {
+  return new RegExp(`(\\bfrom\\s*|\\brequire\\(\\s*|\\bimport\\(\\s*)["']${specifier}["']`);
 }
 
 /** The release workflow publishes with provenance: OIDC allowed, NPM_CONFIG_PROVENANCE on the publish step. */
