@@ -140,6 +140,11 @@ function derefAt<T>(spec: OpenApiDocument, node: T | Reference, where: string): 
   }
 }
 
+/** Resolves a node that may be a local `$ref`; a failure names the operation. */
+type Resolve = <T>(node: T | Reference) => T;
+/** Throws a {@link GenerationError} naming the operation. */
+type Fail = (message: string) => never;
+
 function readOperation(
   spec: OpenApiDocument,
   path: string,
@@ -155,11 +160,11 @@ function readOperation(
     );
   }
   const id = op.operationId;
-  const fail = (message: string): never => {
+  const fail: Fail = (message) => {
     throw new GenerationError(`${id} (${where}): ${message}`);
   };
   checkRefs(spec, { parameters: item.parameters, operation: op }, fail);
-  const resolve = <T>(node: T | Reference): T => {
+  const resolve: Resolve = (node) => {
     try {
       return deref(spec, node);
     } catch (error) {
@@ -167,7 +172,67 @@ function readOperation(
     }
   };
 
-  // parameters: the operation's override the path item's with the same name and location
+  const { parameters, locations } = readParameters(spec, item, op, resolve, fail);
+  const byIn = (kind: string) => parameters.filter((p) => p.in === kind).map((p) => p.name);
+  const pathParams = byIn("path");
+  checkPathTemplate(path, pathParams, fail);
+  const body = readRequestBody(op, locations, resolve, fail);
+  const success = readResponses(op, resolve, fail);
+
+  // path params are always required
+  const required = parameters
+    .filter((p) => p.in === "path" || ((p.in === "query" || p.in === "header") && p.required))
+    .map((p) => p.name);
+  if (body.requestBody?.required && Array.isArray(body.bodySchema?.required))
+    required.push(...body.bodySchema.required);
+
+  const constraints = readConstraints(spec, parameters, body, resolve, fail);
+  const paramNames = [...parameters.map((p) => p.name), ...Object.keys(body.bodySchema?.properties ?? {})];
+  let pagination: PaginationMeta | undefined;
+  if (op["x-pagination"] !== undefined) {
+    pagination = readPagination(op["x-pagination"], paramNames, fail);
+    if (!success.responseBody) fail("x-pagination on an operation without a JSON success body");
+  }
+
+  return {
+    id,
+    method,
+    path,
+    summary: op.summary,
+    description: op.description,
+    deprecated: op.deprecated === true,
+    pathParams,
+    queryParams: byIn("query"),
+    headerParams: byIn("header"),
+    parameters,
+    required,
+    body: body.bodyKind !== undefined,
+    bodyKind: body.bodyKind,
+    bodySchema: body.bodySchema,
+    requestBody: body.requestBody,
+    fileFields: body.fileFields,
+    idempotent: IDEMPOTENT.has(lower) || op["x-idempotent"] === true,
+    responseBody: success.responseBody,
+    binaryResponse: success.binaryResponse,
+    successSchema: success.successSchema,
+    responses: success.responses,
+    security: op.security ?? spec.security ?? [],
+    constraints,
+    pagination,
+  };
+}
+
+/**
+ * The operation's parameters: the path item's, overridden by the operation's with the same name and
+ * location, each checked; and where each name is (two locations may not share a name).
+ */
+function readParameters(
+  spec: OpenApiDocument,
+  item: PathItem,
+  op: Operation,
+  resolve: Resolve,
+  fail: Fail,
+): { parameters: Parameter[]; locations: Map<string, string> } {
   const byKey = new Map<string, Parameter>();
   for (const raw of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
     const p = resolve(raw);
@@ -175,17 +240,18 @@ function readOperation(
     byKey.set(`${p.in}:${p.name}`, p);
   }
   const parameters = [...byKey.values()];
-  const seenNames = new Map<string, string>();
+  const locations = new Map<string, string>();
   for (const p of parameters) {
     checkParameter(spec, p, fail);
-    const other = seenNames.get(p.name);
+    const other = locations.get(p.name);
     if (other !== undefined) fail(`parameter "${p.name}" is declared both in ${other} and in ${p.in}`);
-    seenNames.set(p.name, p.in);
+    locations.set(p.name, p.in);
   }
-  const byIn = (kind: string) => parameters.filter((p) => p.in === kind);
-  const pathParams = byIn("path").map((p) => p.name);
-  const queryParams = byIn("query").map((p) => p.name);
-  const headerParams = byIn("header").map((p) => p.name);
+  return { parameters, locations };
+}
+
+/** Fails unless every `{name}` of the path template is a path parameter, and every path parameter is in it. */
+function checkPathTemplate(path: string, pathParams: string[], fail: Fail): void {
   const templated = [...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1] as string);
   for (const name of templated) {
     if (!pathParams.includes(name)) fail(`path template {${name}} has no path parameter`);
@@ -193,69 +259,97 @@ function readOperation(
   for (const name of pathParams) {
     if (!templated.includes(name)) fail(`path parameter "${name}" is not in the path template`);
   }
+}
 
-  // request body
-  const requestBody = op.requestBody === undefined ? undefined : resolve(op.requestBody);
-  let bodyKind: BodyKind | undefined;
-  let bodySchema: Schema | undefined;
+/** What {@link readRequestBody} learns of the request body. */
+interface BodyFacts {
+  requestBody: RequestBody | undefined;
+  bodyKind: BodyKind | undefined;
+  bodySchema: Schema | undefined;
+  /** Multipart fields that carry a file. */
+  fileFields: string[];
+}
+
+/**
+ * The request body: one media type (JSON or multipart), an object schema of fields whose names no
+ * parameter has (`locations`), and for multipart its file fields and a supported `encoding`.
+ */
+function readRequestBody(op: Operation, locations: Map<string, string>, resolve: Resolve, fail: Fail): BodyFacts {
   const fileFields: string[] = [];
-  if (requestBody !== undefined) {
-    const media = Object.keys(requestBody.content ?? {});
-    if (media.length === 0) fail("request body declares no content");
-    if (media.length > 1) {
-      fail(
-        `request body in several media types (${media.join(", ")}): declare one, application/json or multipart/form-data`,
-      );
-    }
-    const mediaType = media[0] as string;
-    if (mediaType === JSON_MEDIA) bodyKind = "json";
-    else if (mediaType === MULTIPART_MEDIA) bodyKind = "multipart";
-    else {
-      fail(`request body in ${mediaType} is not supported (only application/json and multipart/form-data)`);
-    }
-    const content = requestBody.content?.[mediaType] ?? {};
-    if (content.schema === undefined) fail(`request body (${mediaType}) has no schema`);
-    bodySchema = resolve(content.schema as Schema);
-    if (bodySchema.allOf || bodySchema.anyOf || bodySchema.oneOf) {
-      fail(
-        `request body schema with allOf/anyOf/oneOf is not supported: its fields must be the params' (declare the properties)`,
-      );
-    }
-    const types = typesOf(bodySchema.type);
-    if (!(types.includes("object") || (types.length === 0 && isObject(bodySchema.properties)))) {
-      fail(
-        `request body schema of type ${types.join("|") || "unknown"} is not supported: the body must be an object of fields`,
-      );
-    }
-    for (const name of Object.keys(bodySchema.properties ?? {})) {
-      const other = seenNames.get(name);
-      if (other !== undefined) fail(`body property "${name}" collides with the ${other} parameter "${name}"`);
-    }
-    if (bodyKind === "multipart") {
-      for (const [name, raw] of Object.entries(bodySchema.properties ?? {})) {
-        const schema = resolve(raw);
-        if (isFileSchema(schema)) {
-          fileFields.push(name);
-          continue;
-        }
-        // an array of files would need Uploadable[] (WithFiles types a file field as one Uploadable);
-        // other fields are text, objects (and objects in arrays) JSON text: the runtime sends them
-        const items = schema.items === undefined ? undefined : resolve(schema.items);
-        if (items !== undefined && isFileSchema(items)) {
-          fail(`multipart field "${name}": an array of files is not supported`);
-        }
+  if (op.requestBody === undefined) {
+    return { requestBody: undefined, bodyKind: undefined, bodySchema: undefined, fileFields };
+  }
+  const requestBody = resolve(op.requestBody);
+  const media = Object.keys(requestBody.content ?? {});
+  if (media.length === 0) fail("request body declares no content");
+  if (media.length > 1) {
+    fail(
+      `request body in several media types (${media.join(", ")}): declare one, application/json or multipart/form-data`,
+    );
+  }
+  const mediaType = media[0] as string;
+  let bodyKind: BodyKind | undefined;
+  if (mediaType === JSON_MEDIA) bodyKind = "json";
+  else if (mediaType === MULTIPART_MEDIA) bodyKind = "multipart";
+  else {
+    fail(`request body in ${mediaType} is not supported (only application/json and multipart/form-data)`);
+  }
+  const content = requestBody.content?.[mediaType] ?? {};
+  if (content.schema === undefined) fail(`request body (${mediaType}) has no schema`);
+  const bodySchema = resolve(content.schema as Schema);
+  if (bodySchema.allOf || bodySchema.anyOf || bodySchema.oneOf) {
+    fail(
+      `request body schema with allOf/anyOf/oneOf is not supported: its fields must be the params' (declare the properties)`,
+    );
+  }
+  const types = typesOf(bodySchema.type);
+  if (!(types.includes("object") || (types.length === 0 && isObject(bodySchema.properties)))) {
+    fail(
+      `request body schema of type ${types.join("|") || "unknown"} is not supported: the body must be an object of fields`,
+    );
+  }
+  for (const name of Object.keys(bodySchema.properties ?? {})) {
+    const other = locations.get(name);
+    if (other !== undefined) fail(`body property "${name}" collides with the ${other} parameter "${name}"`);
+  }
+  if (bodyKind === "multipart") {
+    for (const [name, raw] of Object.entries(bodySchema.properties ?? {})) {
+      const schema = resolve(raw);
+      if (isFileSchema(schema)) {
+        fileFields.push(name);
+        continue;
       }
-      for (const [name, encoding] of Object.entries(content.encoding ?? {})) {
-        if (!(name in (bodySchema.properties ?? {}))) fail(`multipart encoding for unknown field "${name}"`);
-        for (const key of ["style", "explode", "headers", "allowReserved"]) {
-          if (key in encoding)
-            fail(`multipart encoding of field "${name}": "${key}" is not supported (only contentType)`);
-        }
+      // an array of files would need Uploadable[] (WithFiles types a file field as one Uploadable);
+      // other fields are text, objects (and objects in arrays) JSON text: the runtime sends them
+      const items = schema.items === undefined ? undefined : resolve(schema.items);
+      if (items !== undefined && isFileSchema(items)) {
+        fail(`multipart field "${name}": an array of files is not supported`);
+      }
+    }
+    for (const [name, encoding] of Object.entries(content.encoding ?? {})) {
+      if (!(name in (bodySchema.properties ?? {}))) fail(`multipart encoding for unknown field "${name}"`);
+      for (const key of ["style", "explode", "headers", "allowReserved"]) {
+        if (key in encoding)
+          fail(`multipart encoding of field "${name}": "${key}" is not supported (only contentType)`);
       }
     }
   }
+  return { requestBody, bodyKind, bodySchema, fileFields };
+}
 
-  // responses
+/** What {@link readResponses} learns of the responses. */
+interface ResponseFacts {
+  responses: { status: string; response: Response }[];
+  /** Whether the success response has a JSON body. */
+  responseBody: boolean;
+  /** Whether the success response has a body in another media type (a `Blob`). */
+  binaryResponse: boolean;
+  /** The JSON success body's schema (resolved), when there is one. */
+  successSchema: Schema | undefined;
+}
+
+/** The responses, resolved; success statuses the runtime knows, with a JSON or a binary body, not both. */
+function readResponses(op: Operation, resolve: Resolve, fail: Fail): ResponseFacts {
   const responses = Object.entries(op.responses ?? {}).map(([status, r]) => ({ status, response: resolve(r) }));
   let responseBody = false;
   let binaryResponse = false;
@@ -280,61 +374,32 @@ function readOperation(
     }
   }
   if (responseBody && binaryResponse) fail("success responses mix JSON and binary bodies: not supported");
+  return { responses, responseBody, binaryResponse, successSchema };
+}
 
-  // path params are always required
-  const required = parameters
-    .filter((p) => p.in === "path" || ((p.in === "query" || p.in === "header") && p.required))
-    .map((p) => p.name);
-  if (requestBody?.required && Array.isArray(bodySchema?.required)) required.push(...bodySchema.required);
-
+/** The constraints of each parameter and body field (not file fields) that has some. */
+function readConstraints(
+  spec: OpenApiDocument,
+  parameters: Parameter[],
+  body: BodyFacts,
+  resolve: Resolve,
+  fail: Fail,
+): Record<string, ParamConstraint> {
   const constraints: Record<string, ParamConstraint> = {};
   for (const p of parameters) {
     const c = constraintOf(spec, p.schema as Schema, resolve, `parameter "${p.name}"`, fail);
     if (c) constraints[p.name] = c;
   }
-  for (const [name, raw] of Object.entries(bodySchema?.properties ?? {})) {
-    if (fileFields.includes(name)) continue;
+  for (const [name, raw] of Object.entries(body.bodySchema?.properties ?? {})) {
+    if (body.fileFields.includes(name)) continue;
     const c = constraintOf(spec, raw, resolve, `body property "${name}"`, fail);
     if (c) constraints[name] = c;
   }
-
-  const paramNames = [...parameters.map((p) => p.name), ...Object.keys(bodySchema?.properties ?? {})];
-  let pagination: PaginationMeta | undefined;
-  if (op["x-pagination"] !== undefined) {
-    pagination = readPagination(op["x-pagination"], paramNames, fail);
-    if (!responseBody) fail("x-pagination on an operation without a JSON success body");
-  }
-
-  return {
-    id,
-    method,
-    path,
-    summary: op.summary,
-    description: op.description,
-    deprecated: op.deprecated === true,
-    pathParams,
-    queryParams,
-    headerParams,
-    parameters,
-    required,
-    body: bodyKind !== undefined,
-    bodyKind,
-    bodySchema,
-    requestBody,
-    fileFields,
-    idempotent: IDEMPOTENT.has(lower) || op["x-idempotent"] === true,
-    responseBody,
-    binaryResponse,
-    successSchema,
-    responses,
-    security: op.security ?? spec.security ?? [],
-    constraints,
-    pagination,
-  };
+  return constraints;
 }
 
 /** Fails on a `$ref` that is not local, anywhere in the operation or what it references. */
-function checkRefs(spec: OpenApiDocument, root: unknown, fail: (message: string) => never): void {
+function checkRefs(spec: OpenApiDocument, root: unknown, fail: Fail): void {
   const followed = new Set<string>();
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
@@ -369,7 +434,7 @@ const typesOf = (type: unknown): string[] =>
   type === undefined ? [] : (Array.isArray(type) ? type : [type]).filter((t): t is string => typeof t === "string");
 
 /** The types a schema may take (through allOf/anyOf/oneOf; `object` for `properties` without a type); `null` left out. */
-function schemaTypes(schema: Schema, resolve: <T>(node: T | Reference) => T): Set<string> {
+function schemaTypes(schema: Schema, resolve: Resolve): Set<string> {
   const out = new Set<string>();
   const visit = (s: Schema, depth: number) => {
     if (depth > 20) return;
@@ -396,7 +461,7 @@ export function isFileSchema(schema: Schema): boolean {
 }
 
 /** Refuses a parameter the runtime cannot send as declared. */
-function checkParameter(spec: OpenApiDocument, p: Parameter, fail: (message: string) => never): void {
+function checkParameter(spec: OpenApiDocument, p: Parameter, fail: Fail): void {
   const what = `${p.in} parameter "${p.name}"`;
   if (p.in === "cookie") fail(`${what}: in: cookie is not supported`);
   if (p.in !== "path" && p.in !== "query" && p.in !== "header") fail(`${what}: unknown location in: ${p.in}`);
@@ -458,9 +523,9 @@ const isNumber = (v: unknown): v is number => typeof v === "number" && Number.is
 function constraintOf(
   spec: OpenApiDocument,
   raw: Schema | undefined,
-  resolve: <T>(node: T | Reference) => T,
+  resolve: Resolve,
   what: string,
-  fail: (message: string) => never,
+  fail: Fail,
   depth = 0,
 ): ParamConstraint | undefined {
   if (raw === undefined || depth > 10) return undefined;
@@ -550,7 +615,7 @@ const PAGINATION_KEYS = {
 const DOTTED_PATH = /^[^.\s]+(\.[^.\s]+)*$/;
 
 /** Validates an operation's `x-pagination` into a {@link PaginationMeta}. */
-function readPagination(raw: unknown, paramNames: string[], fail: (message: string) => never): PaginationMeta {
+function readPagination(raw: unknown, paramNames: string[], fail: Fail): PaginationMeta {
   if (!isObject(raw)) fail("x-pagination must be an object");
   const value = raw as Record<string, unknown>;
   const style = value.style;
