@@ -63,9 +63,10 @@ export function createFetchTransport(fetchImpl: typeof fetch, fetchOptions?: Req
 /**
  * One call: the request sent, its response checked ({@link refusalOrCoded}), its body read
  * ({@link readBody}) or handed over ({@link streamedResponse}), under one `AbortController` that
- * the caller's signal and the deadline abort; `release` undoes what was armed, once settled. Its
- * steps are closures over the call's state rather than the methods of a class: a class measured
- * 1–3 % more time per call (a stubbed `fetch`, so that only our code differs) and 103 B more gzip.
+ * the caller's signal and the deadline abort; `release` undoes what was armed, once settled. The
+ * call's state is held by closures rather than a class: a class form took as long per call (within
+ * 2 %, measured over a stubbed `fetch` so that only our code differs) but cost 103 B gzip more in a
+ * browser bundle (these named steps: 23 B).
  */
 function send(
   fetchImpl: typeof fetch,
