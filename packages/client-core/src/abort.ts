@@ -3,6 +3,49 @@ import { TimeoutReason } from "./wire.js";
 
 export { TimeoutReason };
 
+/**
+ * The calls waiting on each caller's signal, which has one "abort" listener for them all
+ * ({@link onSignalAbort}). A signal shared by many calls at once (one `AbortController` for a batch)
+ * so gets one listener, not one per call: past ten, Node warns of a leak in the caller's process
+ * ("MaxListenersExceededWarning … 11 abort listeners added to [AbortSignal]"). The listener is
+ * removed when the signal's last call ends: a listener keeps an `AbortSignal.timeout()` signal alive.
+ */
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+
+/** The listener of every watched signal (`this`: the signal, as `EventTarget` calls it). */
+function onSignalAbort(this: AbortSignal): void {
+  const calls = waiting.get(this);
+  waiting.delete(this);
+  this.removeEventListener("abort", onSignalAbort);
+  for (const call of calls ?? []) {
+    try {
+      call();
+    } catch {
+      // one call's failure never keeps the others from being aborted
+    }
+  }
+}
+
+/** Calls `onAbort` when `signal` aborts, until {@link unwatchAbort}; `signal` must not be aborted yet. */
+export function watchAbort(signal: AbortSignal | undefined, onAbort: () => void): void {
+  if (signal === undefined) return;
+  let calls = waiting.get(signal);
+  if (calls === undefined) {
+    calls = new Set();
+    waiting.set(signal, calls);
+    signal.addEventListener("abort", onSignalAbort);
+  }
+  calls.add(onAbort);
+}
+
+/** Stops calling `onAbort` for `signal`; the signal's listener goes with its last call. */
+export function unwatchAbort(signal: AbortSignal | undefined, onAbort: () => void): void {
+  const calls = signal === undefined ? undefined : waiting.get(signal);
+  if (calls === undefined || !calls.delete(onAbort) || calls.size > 0) return;
+  waiting.delete(signal as AbortSignal);
+  (signal as AbortSignal).removeEventListener("abort", onSignalAbort);
+}
+
 /** The reason an aborted signal carries, or a standard `AbortError` when it carries none. */
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
@@ -26,7 +69,7 @@ function race<T>(
     }
     const release = () => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      unwatchAbort(signal, onAbort);
     };
     const onAbort = () => {
       release();
@@ -36,7 +79,7 @@ function race<T>(
       release();
       onTimer(resolve, reject);
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    watchAbort(signal, onAbort);
     promise?.then(
       (value) => {
         release();

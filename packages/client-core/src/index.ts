@@ -3,6 +3,7 @@
  * per-attempt timeouts, cancellation, typed errors, credential redaction.
  * @packageDocumentation
  */
+export { unwatchAbort, watchAbort } from "./abort.js";
 export { type APIPromise, apiPromise } from "./api-promise.js";
 export { type BearerAuth, type BearerAuthOptions, type BearerToken, bearerAuth } from "./bearer.js";
 export {

@@ -5,7 +5,7 @@
  * the call's `signal` still aborts it, and every failure is the engine's typed, scrubbed error.
  * Either way the transport's stream is cancelled, which releases the connection.
  */
-import { abortReason, withinDeadline } from "./abort.js";
+import { abortReason, unwatchAbort, watchAbort, withinDeadline } from "./abort.js";
 
 /** What {@link guardStream} needs from the engine. */
 export interface StreamGuard {
@@ -29,7 +29,7 @@ export function guardStream(source: ReadableStream<Uint8Array>, guard: StreamGua
   const onAbort = () => fail?.(abortReason(signal as AbortSignal));
   const finish = () => {
     finished = true;
-    signal?.removeEventListener("abort", onAbort);
+    unwatchAbort(signal, onAbort);
   };
   return new ReadableStream<Uint8Array>(
     {
@@ -41,7 +41,7 @@ export function guardStream(source: ReadableStream<Uint8Array>, guard: StreamGua
           reader.cancel(cause).catch(ignore);
         };
         if (signal?.aborted) onAbort();
-        else signal?.addEventListener("abort", onAbort, { once: true });
+        else watchAbort(signal, onAbort);
       },
       async pull(controller) {
         if (finished) return;

@@ -14,7 +14,7 @@
  * (`duplex: "half"`; browsers stream uploads over HTTP/2 only), released when the exchange ends,
  * its source's failure a `RequestSetupError`.
  */
-import { abortReason } from "./abort.js";
+import { abortReason, unwatchAbort, watchAbort } from "./abort.js";
 import { type Deadline, unwatchDeadline, watchDeadline } from "./deadlines.js";
 import { checkRequest, checkUrl } from "./header-check.js";
 import {
@@ -87,7 +87,7 @@ function send(
 
     const release = () => {
       if (watched !== undefined) unwatchDeadline(watched);
-      signal?.removeEventListener("abort", onAbort);
+      unwatchAbort(signal, onAbort);
       // stops the source now (a pending read included), whatever fetch does with its stream
       upload?.stop();
     };
@@ -180,7 +180,7 @@ function send(
       };
       watchDeadline(watched);
     }
-    signal?.addEventListener("abort", onAbort, { once: true });
+    watchAbort(signal, onAbort);
     try {
       const init: RequestInit & { duplex?: "half" } = {
         method: request.method,

@@ -30,7 +30,7 @@
  */
 import type { ClientRequest, Agent as HttpAgent, IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
-import { abortReason } from "./abort.js";
+import { abortReason, unwatchAbort, watchAbort } from "./abort.js";
 import { type Deadline, unwatchDeadline, watchDeadline } from "./deadlines.js";
 import { checkRequest, isBody } from "./header-check.js";
 import { decode, emptyBody, loadZlib, streamedBody, zlibLoaded } from "./node-decode.js";
@@ -193,7 +193,7 @@ class Exchange implements Deadline {
         this.#watched = true;
         watchDeadline(this);
       }
-      signal?.addEventListener("abort", this.#onAbort, { once: true });
+      watchAbort(signal, this.#onAbort);
       this.#send(first);
     });
   }
@@ -226,7 +226,7 @@ class Exchange implements Deadline {
 
   #release(): void {
     if (this.#watched) unwatchDeadline(this);
-    this.#request.signal?.removeEventListener("abort", this.#onAbort);
+    unwatchAbort(this.#request.signal, this.#onAbort);
     if (this.#draining !== undefined) for (const old of this.#draining) if (!old.complete) old.destroy();
     this.stopUpload();
   }

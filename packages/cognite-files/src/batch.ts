@@ -6,7 +6,7 @@
  * (chunks of the spec's `maxItems`), and by `files.upload` for the parts of a multipart upload
  * (chunks of one part).
  */
-import { AbortError, type ApiError, type RequestOptions } from "@org/client-core";
+import { AbortError, type ApiError, type RequestOptions, unwatchAbort, watchAbort } from "@org/client-core";
 import { operationMeta } from "./generated/operations.js";
 
 /** Largest number of items Cognite accepts in one by-ids request: the spec's `maxItems` (1000). */
@@ -42,7 +42,7 @@ export async function inChunks<Item, Result>(
   const outer = options.signal;
   const onOuterAbort = () => stop.abort(outer?.reason);
   if (outer?.aborted) stop.abort(outer.reason);
-  else outer?.addEventListener("abort", onOuterAbort, { once: true });
+  else watchAbort(outer, onOuterAbort);
   const chunkOptions: RequestOptions = { ...options, signal: stop.signal };
 
   const worker = async () => {
@@ -61,7 +61,7 @@ export async function inChunks<Item, Result>(
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
   } finally {
-    outer?.removeEventListener("abort", onOuterAbort);
+    unwatchAbort(outer, onOuterAbort);
   }
 
   if (failure === undefined && results.some((r) => r === undefined)) {
