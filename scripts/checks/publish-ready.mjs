@@ -70,9 +70,10 @@ export function distRules(pkg, files, readFile) {
   const code = files.filter((f) => /^package\/dist\/.*\.c?js$/.test(f));
   const publicEntry = importOf(`(@[^/"']+/)?[^/"']+/public`);
   for (const file of code) {
-    const at = read(file).search(/[\u0080-\u{10ffff}]/u);
+    const text = read(file);
+    const at = text.search(/[\u0080-\u{10ffff}]/u);
     if (at !== -1) problems.push(`${file} is not ASCII (offset ${at})`);
-    const entry = read(file).match(publicEntry);
+    const entry = text.match(publicEntry);
     if (entry) problems.push(`${file} imports ${entry[0].replace(entry[1], "")} (the build bundles it in)`);
   }
   const nodeFlavour = code.filter((f) => /\/index\.node\.c?js$/.test(f));

@@ -25,8 +25,9 @@
 // (refusalOrCoded, readBody, streamedResponse, PulledUpload) cost 23 B: 22,994 B. Then a caller's
 // signal shared by many calls at once got one abort listener instead of one per call (abort.ts
 // watchAbort: past ten, Node printed a MaxListenersExceededWarning in the caller's process): +74 B
-// (Cognite 23,068 B), so the line moved from 22.5 to 22.625 KB, 100 B above it; the next addition
-// to the browser path needs a trim first. The Node bundle is printed for information; it must
+// (Cognite 23,068 B), so the line moved from 22.5 to 22.625 KB; with both transports' status check
+// in one place (wire.ts statusRefusal) 23,076 B, 92 B under it. The next addition to the browser
+// path needs a trim first. The Node bundle is printed for information; it must
 // contain the Node transport, and the browser bundle must not.
 // SIZE_BUDGET_BYTES overrides the budget (to see the check fail). Needs `pnpm build` first.
 import { existsSync } from "node:fs";

@@ -25,6 +25,7 @@ import {
   ProtocolError,
   RequestSetupError,
   type StreamedBody,
+  statusRefusal,
   TimeoutReason,
   type Transport,
   type WireRequest,
@@ -208,13 +209,7 @@ function send(
  * by {@link codingsOf}; otherwise whether its body is content-coded.
  */
 function refusalOrCoded(answered: Response): boolean | ProtocolError {
-  const status = answered.status;
-  if (!(status >= 200 && status <= 599) || !Number.isInteger(status)) {
-    return new ProtocolError(
-      status >= 100 && status < 200 ? `unexpected informational response ${status}` : `invalid HTTP status ${status}`,
-    );
-  }
-  return codingsOf(answered.headers.get("content-encoding"));
+  return statusRefusal(answered.status) ?? codingsOf(answered.headers.get("content-encoding"));
 }
 
 /**

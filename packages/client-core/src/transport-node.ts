@@ -44,6 +44,7 @@ import {
   ProtocolError,
   RequestSetupError,
   type StreamedBody,
+  statusRefusal,
   TimeoutReason,
   type Transport,
   type WireRequest,
@@ -247,14 +248,9 @@ class Exchange implements Deadline {
   respond(incoming: IncomingMessage): void {
     this.res = incoming;
     const status = incoming.statusCode ?? 0;
-    if (!(status >= 200 && status <= 599)) {
-      this.fail(
-        new ProtocolError(
-          status >= 100 && status < 200
-            ? `unexpected informational response ${status}`
-            : `invalid HTTP status ${status}`,
-        ),
-      );
+    const refusal = statusRefusal(status);
+    if (refusal !== undefined) {
+      this.fail(refusal);
       return;
     }
     if (status >= 301 && status <= 308 && status !== 304 && status !== 305 && status !== 306) {

@@ -100,6 +100,17 @@ export interface WireResponse {
  */
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
+/**
+ * The error of a response status no caller may get (both transports refuse it): a `status` that is
+ * not an integer from 200 to 599 — an informational 1xx out of place, or no HTTP status at all.
+ */
+export function statusRefusal(status: number): ProtocolError | undefined {
+  if (status >= 200 && status <= 599 && Number.isInteger(status)) return undefined;
+  return new ProtocolError(
+    status >= 100 && status < 200 ? `unexpected informational response ${status}` : `invalid HTTP status ${status}`,
+  );
+}
+
 /** The error of a body past {@link MAX_BODY_BYTES}: once `decoded` (a content coding removed), or as received. */
 export function bodyTooLarge(decoded: boolean, options?: ErrorOptions): ProtocolError {
   return new ProtocolError(
