@@ -1,6 +1,7 @@
 // The engine's steps, each on its own (no server): settings checked once, credentials within the
 // attempt's deadline and remembered as secrets, and the headers of an attempt.
 import v8 from "node:v8";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { requestHeaders } from "../src/attempt.js";
 import { CallResult } from "../src/call-result.js";
@@ -11,6 +12,7 @@ import { checkRequest, checkUrl } from "../src/header-check.js";
 import type { PreparedRequest } from "../src/request.js";
 import { SecretSet } from "../src/secrets.js";
 import { resolveSettings, type Settings } from "../src/settings.js";
+import { hasLoneSurrogate } from "../src/url.js";
 import { RequestSetupError, TimeoutReason, type WireRequest, type WireResponse } from "../src/wire.js";
 
 const source = { packageName: "@org/x", packageVersion: "1.0.0", defaultBaseUrl: "https://api.example.com" };
@@ -175,5 +177,36 @@ describe("CallResult", () => {
       expect(fast(result)).toBe(true);
       expect(sameMap(result, results[0] as object)).toBe(true);
     }
+  });
+});
+
+describe("hasLoneSurrogate", () => {
+  /** The platform's answer: `encodeURIComponent` throws on a value with no UTF-8 form. */
+  const unencodable = (value: string) => {
+    try {
+      encodeURIComponent(value);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  /** Strings of code units dense in surrogates: pairs, lone halves, reversed pairs, at either end. */
+  const unit = fc.oneof(
+    fc.constantFrom("\uD800", "\uDBFF", "\uDC00", "\uDFFF", "\uD83D\uDE00", "a", "\u00E9", "\uFFFF"),
+    fc.integer({ min: 0xd700, max: 0xe000 }).map((code) => String.fromCharCode(code)),
+  );
+
+  test("says what encodeURIComponent says, for strings and arrays of them", () => {
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 8 }), (units) => {
+        const value = units.join("");
+        expect(hasLoneSurrogate(value)).toBe(unencodable(value));
+        expect(hasLoneSurrogate(["ok", value])).toBe(unencodable(value));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(hasLoneSurrogate("\uDC00\uD800")).toBe(true);
+    expect(hasLoneSurrogate("\uD800\uDC00")).toBe(false);
+    expect(hasLoneSurrogate(42)).toBe(false);
   });
 });
