@@ -13,6 +13,7 @@ import { measureApart } from "./lib/apart.mjs";
 import { batch, IDEAL_MS, ITEMS, LATENCY_MS, MAX_IN_FLIGHT } from "./lib/batch.mjs";
 import { coldImports } from "./lib/cold-import.mjs";
 import { contenders, RAW_FETCH, RAW_FETCH_DEADLINE, RAW_NODE } from "./lib/contenders.mjs";
+import { hasCallgrind, importInstructions } from "./lib/import-instructions.mjs";
 import { installs } from "./lib/install.mjs";
 import { PAGE_ITEMS, PAGE_SIZE, PAGE_TARGET, pagination } from "./lib/pagination.mjs";
 import { startBenchServer } from "./lib/servers.mjs";
@@ -169,6 +170,24 @@ say(
     imports.rows.map((r) => [r.name, ms(r.ms), ms(r.median)]),
   ),
 );
+say();
+const counted = hasCallgrind()
+  ? importInstructions(["@org/coze-files", "@org/cognite-files", "@org/wooshpay-files", "openapi-fetch"], { cwd: here })
+  : undefined;
+if (counted === undefined) say("Counted imports: skipped (`valgrind` is not installed).");
+else {
+  const openapiFetch = counted.rows.find((r) => r.name === "openapi-fetch").millions;
+  say(
+    `Counted: millions of instructions executed, under callgrind with V8's hash and random seeds fixed (the same count run after run; no system calls, no cache misses: to compare imports by, not a time), above a process that imports nothing (${counted.nothing.toFixed(1)}M). See \`bench/lib/import-instructions.mjs\`.`,
+  );
+  say();
+  say(
+    table(
+      ["import", "instructions", "× openapi-fetch"],
+      counted.rows.map((r) => [r.name, `${r.millions.toFixed(1)}M`, ratio(r.millions / openapiFetch)]),
+    ),
+  );
+}
 
 // 4. install
 step("install footprint");
@@ -581,7 +600,15 @@ say(
 const oursImports = imports.rows.filter((r) => r.name.startsWith("@org/"));
 say(
   `- Cold import ≤ 20 ms (no undici loaded at import): ${verdict(oursImports.every((r) => r.ms <= 20))} — ` +
-    `${oursImports.map((r) => `${r.name} ${ms(r.ms)}`).join(", ")}; openapi-fetch alone ${ms(importOf("openapi-fetch"))}.`,
+    `${oursImports.map((r) => `${r.name} ${ms(r.ms)}`).join(", ")}; openapi-fetch alone ${ms(importOf("openapi-fetch"))}` +
+    (counted === undefined
+      ? "."
+      : `; counted, ${counted.rows
+          .filter((r) => r.name.startsWith("@org/"))
+          .map((r) => `${r.millions.toFixed(1)}M`)
+          .join(" / ")} instructions against openapi-fetch's ${counted.rows
+          .find((r) => r.name === "openapi-fetch")
+          .millions.toFixed(1)}M.`),
 );
 say(
   `- ≤ 3 packages installed: ${verdict(oursInstalled <= 3)} — ${oursInstalled} at most (${oursInstalledRow.name}: ${(oursInstalledRow.names ?? []).join(", ")}).`,
