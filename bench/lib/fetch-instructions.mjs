@@ -1,0 +1,103 @@
+// The fetch target, counted: instructions per request of sequential Coze retrieves over Node's
+// `fetch` (undici), under callgrind (valgrind), for raw fetch, raw fetch given only an
+// `AbortController` signal, raw fetch with a deadline (a signal and a timer), and our client given
+// `fetch`. Each contender runs in a process of its own twice, for LOW and for HIGH requests; the
+// difference divided by HIGH - LOW is what one warm request costs, start-up and warm-up cancelled
+// (from 1,000 to 3,000 requests V8 was still compiling: every count came out 1.3-1.9x higher, and
+// the differences between contenders smaller). Two processes run at a time (2 cores).
+//
+// Why: requests per second and CPU time on this VM move by 5-15 % from run to run, as much as the
+// 5 % the target allows, so they cannot tell whether a signal alone costs more than that. With
+// V8's `--predictable` (one thread, fixed seeds) two runs of the same contender agree to about
+// 0.5 %. It counts no system call and no cache miss: a measure of work done, not a time. The
+// server (lib/server.mjs) runs in another process, outside callgrind. Needs `valgrind` on the PATH.
+//
+// `node bench/lib/fetch-instructions.mjs` prints the table alone.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { hasCallgrind } from "./import-instructions.mjs";
+import { startBenchServer } from "./servers.mjs";
+
+const self = fileURLToPath(import.meta.url);
+export const LOW = 2000;
+export const HIGH = 6000;
+
+const TOKEN = "pat_bench_token";
+const COZE_FILE = "7369495981102022700";
+
+/** The contenders, as in contenders.mjs (the Coze group), plus raw fetch given a signal only. */
+async function contendersFor(base) {
+  const { createCozeClient } = await import("@org/coze-files");
+  const url = `${base}/v1/files/retrieve?file_id=${COZE_FILE}`;
+  const headers = { Accept: "application/json", Authorization: `Bearer ${TOKEN}` };
+  const json = (response) => response.json();
+  const client = createCozeClient({ token: TOKEN, baseUrl: base, fetch: globalThis.fetch });
+  return {
+    "raw fetch": () => fetch(url, { headers }).then(json),
+    "raw fetch + AbortController signal": () =>
+      fetch(url, { headers, signal: new AbortController().signal }).then(json),
+    "raw fetch + AbortController deadline": () => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 60_000);
+      return fetch(url, { headers, signal: controller.signal })
+        .then(json)
+        .finally(() => clearTimeout(timer));
+    },
+    "@org/coze-files (fetch)": () => client.files.retrieve({ file_id: COZE_FILE }),
+  };
+}
+
+export const NAMES = [
+  "raw fetch",
+  "raw fetch + AbortController signal",
+  "raw fetch + AbortController deadline",
+  "@org/coze-files (fetch)",
+];
+
+/** Instructions of a process that runs `requests` requests of `name`, under callgrind. */
+function count(name, requests, cwd) {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  const args = ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, "--predictable", self];
+  const run = spawn("valgrind", [...args, "child", name, String(requests)], { cwd, env, stdio: "pipe" });
+  let stderr = "";
+  run.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    run.on("error", reject);
+    run.on("close", (status) => {
+      const collected = /Collected : (\d+)/.exec(stderr);
+      if (status !== 0 || collected === null) reject(new Error(`callgrind of ${name} failed: ${stderr}`));
+      else resolve(Number(collected[1]));
+    });
+  });
+}
+
+/**
+ * @returns {Promise<{ name: string, perRequest: number }[] | undefined>} instructions per warm
+ *   request of each contender (undefined without valgrind)
+ */
+export async function fetchInstructions({ cwd }) {
+  if (!hasCallgrind()) return undefined;
+  const rows = [];
+  for (const name of NAMES) {
+    const [low, high] = await Promise.all([count(name, LOW, cwd), count(name, HIGH, cwd)]);
+    rows.push({ name, perRequest: (high - low) / (HIGH - LOW) });
+  }
+  return rows;
+}
+
+if (process.argv[1] === self && process.argv[2] === "child") {
+  const [name, requests] = process.argv.slice(3);
+  const server = await startBenchServer("api");
+  const run = (await contendersFor(server.url))[name];
+  if (run === undefined) throw new Error(`no contender ${name}`);
+  for (let i = 0; i < Number(requests); i++) await run();
+  server.close();
+  process.exit(0);
+} else if (process.argv[1] === self) {
+  const rows = await fetchInstructions({ cwd: process.cwd() });
+  if (rows === undefined) console.log("valgrind is not installed");
+  else for (const row of rows) console.log(`${row.name}: ${(row.perRequest / 1000).toFixed(0)}k`);
+}
