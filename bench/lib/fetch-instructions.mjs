@@ -3,13 +3,13 @@
 // `AbortController` signal, raw fetch with a deadline (a signal and a timer), and our client given
 // `fetch`. Each contender runs in a process of its own twice, for LOW and for HIGH requests; the
 // difference divided by HIGH - LOW is what one warm request costs, start-up and warm-up cancelled
-// (from 1,000 to 3,000 requests V8 was still compiling: every count came out 1.3-1.9x higher, and
+// (from 1,000 to 3,000 requests V8 was still compiling: every count came out 1.7-1.9x higher, and
 // the differences between contenders smaller). Two processes run at a time (2 cores).
 //
 // Why: requests per second and CPU time on this VM move by 5-15 % from run to run, as much as the
 // 5 % the target allows, so they cannot tell whether a signal alone costs more than that. With
-// V8's `--predictable` (one thread, fixed seeds) two runs of the same contender agree to about
-// 0.5 %. It counts no system call and no cache miss: a measure of work done, not a time. The
+// V8's `--predictable` (one thread, fixed seeds) two runs of raw fetch agreed to 0.4 %, of raw fetch
+// with a signal to 0.6 %, of our client to 4 %. It counts no system call and no cache miss: a measure of work done, not a time. The
 // server (lib/server.mjs) runs in another process, outside callgrind. Needs `valgrind` on the PATH.
 //
 // `node bench/lib/fetch-instructions.mjs` prints the table alone.
