@@ -11,10 +11,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureApart } from "./lib/apart.mjs";
 import { batch, IDEAL_MS, ITEMS, LATENCY_MS, MAX_IN_FLIGHT } from "./lib/batch.mjs";
+import { hasCallgrind } from "./lib/callgrind.mjs";
 import { coldImports } from "./lib/cold-import.mjs";
 import { contenders, RAW_FETCH, RAW_FETCH_DEADLINE, RAW_NODE } from "./lib/contenders.mjs";
 import { HIGH as COUNT_HIGH, LOW as COUNT_LOW, fetchInstructions } from "./lib/fetch-instructions.mjs";
-import { hasCallgrind, importInstructions } from "./lib/import-instructions.mjs";
+import { importInstructions } from "./lib/import-instructions.mjs";
 import { installs } from "./lib/install.mjs";
 import { PAGE_ITEMS, PAGE_SIZE, PAGE_TARGET, pagination } from "./lib/pagination.mjs";
 import { startBenchServer } from "./lib/servers.mjs";
@@ -173,7 +174,9 @@ say(
 );
 say();
 const counted = hasCallgrind()
-  ? importInstructions(["@org/coze-files", "@org/cognite-files", "@org/wooshpay-files", "openapi-fetch"], { cwd: here })
+  ? await importInstructions(["@org/coze-files", "@org/cognite-files", "@org/wooshpay-files", "openapi-fetch"], {
+      cwd: here,
+    })
   : undefined;
 /** openapi-fetch's count: what each counted import is compared with. */
 const countedBase = counted?.rows.find((r) => r.name === "openapi-fetch").millions;

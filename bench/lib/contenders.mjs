@@ -15,22 +15,29 @@ import nodeFetch2 from "node-fetch";
 import createClient from "openapi-fetch";
 import Stripe from "stripe";
 import { Agent as UndiciAgent, request as undiciRequest } from "undici";
+import {
+  COZE_FILE,
+  cozeRequest,
+  json,
+  RAW_FETCH,
+  RAW_FETCH_DEADLINE,
+  rawFetch,
+  rawFetchWithDeadline,
+  TOKEN,
+} from "./raw-fetch.mjs";
 
-const TOKEN = "pat_bench_token";
+export { RAW_FETCH, RAW_FETCH_DEADLINE };
+
 const KEY = "sk_test_bench";
-const COZE_FILE = "7369495981102022700";
 const COGNITE_ID = 4503599627370496;
 const WOOSHPAY_FILE = "file_bench";
 
-const json = (response) => response.json();
-
 /** Contenders by provider, plus the transport floor. */
 export async function contenders(base) {
-  const cozeUrl = `${base}/v1/files/retrieve?file_id=${COZE_FILE}`;
+  const { url: cozeUrl, headers: bearer } = cozeRequest(base);
   const cogniteBase = `${base}/api/v1/projects/bench`;
   const cogniteUrl = `${cogniteBase}/files/${COGNITE_ID}`;
   const wooshpayUrl = `${base}/v1/files/${WOOSHPAY_FILE}`;
-  const bearer = { Accept: "application/json", Authorization: `Bearer ${TOKEN}` };
   const basic = { Accept: "application/json", Authorization: `Basic ${btoa(`${KEY}:`)}` };
 
   const ofCoze = createClient({ baseUrl: base });
@@ -67,7 +74,7 @@ export async function contenders(base) {
 
   return {
     coze: {
-      [RAW_FETCH]: () => fetch(cozeUrl, { headers: bearer }).then(json),
+      [RAW_FETCH]: rawFetch(cozeUrl, bearer),
       [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(cozeUrl, bearer),
       ...rawNode(cozeUrl, bearer),
       "openapi-fetch (fetch)": () =>
@@ -77,7 +84,7 @@ export async function contenders(base) {
       "@coze/api": () => cozeSdk.files.retrieve(COZE_FILE),
     },
     cognite: {
-      [RAW_FETCH]: () => fetch(cogniteUrl, { headers: bearer }).then(json),
+      [RAW_FETCH]: rawFetch(cogniteUrl, bearer),
       [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(cogniteUrl, bearer),
       ...rawNode(cogniteUrl, bearer),
       "openapi-fetch (fetch)": () =>
@@ -87,7 +94,7 @@ export async function contenders(base) {
       "@cognite/sdk": () => cogniteSdk.files.retrieve([{ id: COGNITE_ID }]),
     },
     wooshpay: {
-      [RAW_FETCH]: () => fetch(wooshpayUrl, { headers: basic }).then(json),
+      [RAW_FETCH]: rawFetch(wooshpayUrl, basic),
       [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(wooshpayUrl, basic),
       ...rawNode(wooshpayUrl, basic),
       "openapi-fetch (fetch)": () =>
@@ -97,25 +104,6 @@ export async function contenders(base) {
       stripe: () => stripe.files.retrieve(WOOSHPAY_FILE),
     },
     transport: transportFloor(cozeUrl, bearer),
-  };
-}
-
-/** The global `fetch`, the request and `response.json()`, nothing else: the baseline of every group. */
-export const RAW_FETCH = "raw fetch";
-
-/**
- * Raw `fetch` with what any fetch-based client that enforces a timeout pays: an `AbortController`
- * whose signal undici's fetch follows, and a timer (60 s, our default) cleared when the body is read.
- */
-export const RAW_FETCH_DEADLINE = "raw fetch + AbortController deadline";
-
-function rawFetchWithDeadline(url, headers) {
-  return () => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 60_000);
-    return fetch(url, { headers, signal: controller.signal })
-      .then(json)
-      .finally(() => clearTimeout(timer));
   };
 }
 
@@ -176,7 +164,7 @@ function transportFloor(url, headers) {
     deadline: Date.now() + 60_000,
   });
   return {
-    [RAW_FETCH]: () => fetch(url, { headers }).then(json),
+    [RAW_FETCH]: rawFetch(url, headers),
     [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(url, headers),
     "node-fetch 2": () => nodeFetch2(url, { headers }).then(json),
     ...rawNode(url, headers),

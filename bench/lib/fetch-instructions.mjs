@@ -13,65 +13,44 @@
 // server (lib/server.mjs) runs in another process, outside callgrind. Needs `valgrind` on the PATH.
 //
 // `node bench/lib/fetch-instructions.mjs` prints the table alone.
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { hasCallgrind } from "./import-instructions.mjs";
+import { countInstructions, hasCallgrind } from "./callgrind.mjs";
+import {
+  COZE_FILE,
+  cozeRequest,
+  json,
+  RAW_FETCH,
+  RAW_FETCH_DEADLINE,
+  rawFetch,
+  rawFetchWithDeadline,
+  TOKEN,
+} from "./raw-fetch.mjs";
 import { startBenchServer } from "./servers.mjs";
 
 const self = fileURLToPath(import.meta.url);
 export const LOW = 2000;
 export const HIGH = 6000;
-
-const TOKEN = "pat_bench_token";
-const COZE_FILE = "7369495981102022700";
+const RAW_FETCH_SIGNAL = "raw fetch + AbortController signal";
+const OURS = "@org/coze-files (fetch)";
 
 /** The contenders, as in contenders.mjs (the Coze group), plus raw fetch given a signal only. */
 async function contendersFor(base) {
   const { createCozeClient } = await import("@org/coze-files");
-  const url = `${base}/v1/files/retrieve?file_id=${COZE_FILE}`;
-  const headers = { Accept: "application/json", Authorization: `Bearer ${TOKEN}` };
-  const json = (response) => response.json();
+  const { url, headers } = cozeRequest(base);
   const client = createCozeClient({ token: TOKEN, baseUrl: base, fetch: globalThis.fetch });
   return {
-    "raw fetch": () => fetch(url, { headers }).then(json),
-    "raw fetch + AbortController signal": () =>
-      fetch(url, { headers, signal: new AbortController().signal }).then(json),
-    "raw fetch + AbortController deadline": () => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 60_000);
-      return fetch(url, { headers, signal: controller.signal })
-        .then(json)
-        .finally(() => clearTimeout(timer));
-    },
-    "@org/coze-files (fetch)": () => client.files.retrieve({ file_id: COZE_FILE }),
+    [RAW_FETCH]: rawFetch(url, headers),
+    [RAW_FETCH_SIGNAL]: () => fetch(url, { headers, signal: new AbortController().signal }).then(json),
+    [RAW_FETCH_DEADLINE]: rawFetchWithDeadline(url, headers),
+    [OURS]: () => client.files.retrieve({ file_id: COZE_FILE }),
   };
 }
 
-export const NAMES = [
-  "raw fetch",
-  "raw fetch + AbortController signal",
-  "raw fetch + AbortController deadline",
-  "@org/coze-files (fetch)",
-];
+export const NAMES = [RAW_FETCH, RAW_FETCH_SIGNAL, RAW_FETCH_DEADLINE, OURS];
 
 /** Instructions of a process that runs `requests` requests of `name`, under callgrind. */
 function count(name, requests, cwd) {
-  const env = { ...process.env };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const args = ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, "--predictable", self];
-  const run = spawn("valgrind", [...args, "child", name, String(requests)], { cwd, env, stdio: "pipe" });
-  let stderr = "";
-  run.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    run.on("error", reject);
-    run.on("close", (status) => {
-      const collected = /Collected : (\d+)/.exec(stderr);
-      if (status !== 0 || collected === null) reject(new Error(`callgrind of ${name} failed: ${stderr}`));
-      else resolve(Number(collected[1]));
-    });
-  });
+  return countInstructions(["--predictable", self, "child", name, String(requests)], { cwd });
 }
 
 /**
